@@ -1,0 +1,448 @@
+//! Chinese text analysis: normalization, jieba segmentation with the governance dictionary,
+//! stop words, and the positions and byte offsets the index needs.
+//!
+//! One [`Analyzer`] is loaded per process (jieba's dictionary costs ~150 ms and ~33 MB) and shared
+//! behind an `Arc`; tokenizers ([`AnliTokenizer`]) hold the `Arc`, so cloning one per field or per
+//! query costs a pointer copy.
+//!
+//! Three modes:
+//! - [`Mode::Precise`]: jieba's precise cut with our dictionary; every non-space word, punctuation
+//!   included, in the original spelling. What `anli segment` prints by default and what the
+//!   segmentation-accuracy check scores.
+//! - [`Mode::Index`]: search-mode granularity for the index. Each precise word gets one position;
+//!   the dictionary words inside it (`加装` and `电梯` inside `加装电梯`) are emitted at the same
+//!   position, so a search for `电梯` finds `加装电梯` while phrase queries built from precise
+//!   words still line up.
+//! - [`Mode::Query`]: the precise words of a query, one position each.
+//!
+//! Index and query modes normalize (full-width → half-width, lower-case), drop punctuation and
+//! spaces without spending a position, and drop stop words while keeping their position (so a
+//! phrase keeps its gaps on both sides alike).
+
+mod normalize;
+mod tokenizer;
+
+pub use normalize::{normalize_char, normalize_str, Normalized};
+pub use tokenizer::{AnliTokenizer, AnliTokenStream};
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use jieba_rs::Jieba;
+
+use crate::error::Error;
+use crate::resources::{ResourceFile, SchemaFiles};
+
+/// Longest token (in bytes) that is indexed; longer runs (a 10 MB line of digits) are dropped.
+pub const MAX_TOKEN_BYTES: usize = 255;
+
+/// Granularity of segmentation. See the module documentation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Mode {
+    /// jieba's precise cut, punctuation kept, original spelling.
+    Precise,
+    /// search-mode granularity with shared positions, for indexing.
+    Index,
+    /// precise words with positions, for queries.
+    Query,
+}
+
+impl Mode {
+    /// Parse `precise` / `index` / `query`.
+    pub fn parse(s: &str) -> Option<Mode> {
+        match s {
+            "precise" => Some(Mode::Precise),
+            "index" => Some(Mode::Index),
+            "query" => Some(Mode::Query),
+            _ => None,
+        }
+    }
+}
+
+/// One token found by the analyzer: offsets into the normalized text (for the token text) and
+/// into the original text (for highlighting), and its position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Span {
+    pub norm_start: u32,
+    pub norm_end: u32,
+    pub start: u32,
+    pub end: u32,
+    pub position: u32,
+}
+
+/// A token with owned text, for callers outside the indexing hot path (the CLI, query building,
+/// tests).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    /// The token text (normalized, except in [`Mode::Precise`] where it is the original).
+    pub text: String,
+    /// Byte offset of the first byte in the original text.
+    pub start: usize,
+    /// Byte offset one past the last byte in the original text.
+    pub end: usize,
+    /// Token position (words sharing a position overlap).
+    pub position: usize,
+}
+
+/// The loaded segmenter: jieba with the default dictionary plus `schema/dict.txt`, and the stop
+/// words of `schema/stopwords.txt`.
+pub struct Analyzer {
+    jieba: Jieba,
+    stopwords: HashSet<String>,
+    fingerprint: String,
+}
+
+impl std::fmt::Debug for Analyzer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Analyzer")
+            .field("stopwords", &self.stopwords.len())
+            .field("fingerprint", &self.fingerprint)
+            .finish()
+    }
+}
+
+impl Analyzer {
+    /// Load jieba's default dictionary, then our dictionary and stop words.
+    pub fn load(dict: &ResourceFile, stopwords_file: &ResourceFile) -> Result<Analyzer, Error> {
+        let mut jieba = Jieba::new();
+        for (line, fields) in dict.entries() {
+            let mut parts = fields.split_whitespace();
+            let Some(word) = parts.next() else { continue };
+            let second = parts.next();
+            let third = parts.next();
+            // `词语 n` (a tag without a frequency) is accepted as well as `词语 3000 n`.
+            let (freq, tag) = match second {
+                Some(f) if f.bytes().all(|b| b.is_ascii_digit()) => (f.parse::<usize>().ok(), third),
+                Some(t) if third.is_none() && t.bytes().all(|b| b.is_ascii_alphabetic()) => (None, Some(t)),
+                Some(f) => {
+                    return Err(Error::Resource {
+                        path: dict.path.clone(),
+                        line,
+                        message: format!("词频“{f}”不是整数（格式：词语 [词频] [词性]）"),
+                    })
+                }
+                None => (None, None),
+            };
+            // A user word must at least win against its own parts, or it would not be kept
+            // whole; `suggest_freq` gives the smallest frequency that does.
+            let needed = jieba.suggest_freq(word);
+            jieba.add_word(word, Some(freq.unwrap_or(0).max(needed)), tag);
+        }
+        let stopwords = stopwords_file
+            .entries()
+            .map(|(_, w)| normalize_str(w.trim()))
+            .filter(|w| !w.is_empty())
+            .collect();
+        let fingerprint = crate::resources::fingerprint(&[dict, stopwords_file]);
+        Ok(Analyzer {
+            jieba,
+            stopwords,
+            fingerprint,
+        })
+    }
+
+    /// The analyzer for these schema files, loaded once per process and shared: a second call
+    /// with the same dictionary and stop words returns the same `Arc`.
+    pub fn shared(files: &SchemaFiles) -> Result<Arc<Analyzer>, Error> {
+        static CACHE: OnceLock<Mutex<HashMap<String, Arc<Analyzer>>>> = OnceLock::new();
+        let key = files.analysis_fingerprint();
+        let cache = CACHE.get_or_init(Default::default);
+        if let Some(found) = cache.lock().map_err(|_| Error::Poisoned)?.get(&key) {
+            return Ok(Arc::clone(found));
+        }
+        let started = std::time::Instant::now();
+        let analyzer = Arc::new(Analyzer::load(&files.dict, &files.stopwords)?);
+        tracing::debug!(elapsed = ?started.elapsed(), "loaded jieba dictionary");
+        cache
+            .lock()
+            .map_err(|_| Error::Poisoned)?
+            .insert(key, Arc::clone(&analyzer));
+        Ok(analyzer)
+    }
+
+    /// A fingerprint of the dictionary and stop words this analyzer was built from.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    /// Whether `word` (normalized) is a stop word.
+    pub fn is_stopword(&self, word: &str) -> bool {
+        self.stopwords.contains(word)
+    }
+
+    /// Whether `word` is in the dictionary (jieba's or ours).
+    pub fn has_word(&self, word: &str) -> bool {
+        self.jieba.has_word(word)
+    }
+
+    /// A tantivy tokenizer in `mode` that shares this analyzer.
+    pub fn tokenizer(self: &Arc<Self>, mode: Mode) -> AnliTokenizer {
+        AnliTokenizer::new(Arc::clone(self), mode)
+    }
+
+    /// Analyze `text` and return its words with owned text.
+    pub fn words(&self, text: &str, mode: Mode) -> Vec<Word> {
+        let mut norm = Normalized::default();
+        let mut spans = Vec::new();
+        self.analyze_into(text, mode, &mut norm, &mut spans);
+        let normalized = norm.text(text);
+        spans
+            .iter()
+            .map(|s| Word {
+                text: if mode == Mode::Precise {
+                    text[s.start as usize..s.end as usize].to_string()
+                } else {
+                    normalized[s.norm_start as usize..s.norm_end as usize].to_string()
+                },
+                start: s.start as usize,
+                end: s.end as usize,
+                position: s.position as usize,
+            })
+            .collect()
+    }
+
+    /// The dictionary words inside a query word, as index mode would emit them (`加装`, `电梯`
+    /// for `加装电梯`), without the word itself.
+    pub fn subwords(&self, word: &str) -> Vec<String> {
+        self.words(word, Mode::Index)
+            .into_iter()
+            .filter(|w| w.text != word)
+            .map(|w| w.text)
+            .collect()
+    }
+
+    /// The core: segment `input` into `spans`, reusing both buffers.
+    pub(crate) fn analyze_into(
+        &self,
+        input: &str,
+        mode: Mode,
+        norm: &mut Normalized,
+        spans: &mut Vec<Span>,
+    ) {
+        spans.clear();
+        norm.normalize(input);
+        let text = norm.text(input);
+        match mode {
+            Mode::Precise => {
+                for t in self.jieba.cut(text, true) {
+                    if t.word.chars().all(char::is_whitespace) {
+                        continue;
+                    }
+                    spans.push(self.span(norm, t.byte_start, t.byte_end, spans.len()));
+                }
+            }
+            Mode::Query => {
+                let mut position = 0;
+                for t in self.jieba.cut(text, true) {
+                    if !is_word(t.word) {
+                        continue;
+                    }
+                    if t.word.len() <= MAX_TOKEN_BYTES && !self.stopwords.contains(t.word) {
+                        spans.push(self.span(norm, t.byte_start, t.byte_end, position));
+                    }
+                    position += 1;
+                }
+            }
+            Mode::Index => {
+                // jieba's search mode, with positions decided here: each precise word takes one
+                // position, and the dictionary words of 2 and 3 characters inside it (what
+                // `cut_for_search` adds) are emitted just before it at the same position.
+                let mut position = 0;
+                for t in self.jieba.cut(text, true) {
+                    if !is_word(t.word) {
+                        continue;
+                    }
+                    if t.word.len() <= MAX_TOKEN_BYTES {
+                        self.push_inner_words(t.word, t.byte_start, position, norm, spans);
+                        if !self.stopwords.contains(t.word) {
+                            spans.push(self.span(norm, t.byte_start, t.byte_end, position));
+                        }
+                    }
+                    position += 1;
+                }
+            }
+        }
+    }
+
+    /// Push the dictionary words of 2 and 3 characters inside `word` (which starts at byte
+    /// `base` of the normalized text), as jieba's search mode finds them.
+    #[inline]
+    fn push_inner_words(&self, word: &str, base: usize, position: usize, norm: &Normalized, spans: &mut Vec<Span>) {
+        const MAX_CHARS: usize = 16;
+        let mut bounds = [0usize; MAX_CHARS + 1];
+        let mut n = 0;
+        for (i, _) in word.char_indices() {
+            if n == MAX_CHARS {
+                return;
+            }
+            bounds[n] = i;
+            n += 1;
+        }
+        if n <= 2 {
+            return;
+        }
+        bounds[n] = word.len();
+        for len in [2, 3] {
+            if n <= len {
+                break;
+            }
+            for i in 0..=n - len {
+                let gram = &word[bounds[i]..bounds[i + len]];
+                if self.jieba.has_word(gram) && !self.stopwords.contains(gram) {
+                    spans.push(self.span(norm, base + bounds[i], base + bounds[i + len], position));
+                }
+            }
+        }
+    }
+
+    #[inline]
+    fn span(&self, norm: &Normalized, start: usize, end: usize, position: usize) -> Span {
+        Span {
+            norm_start: start as u32,
+            norm_end: end as u32,
+            start: norm.to_original(start) as u32,
+            end: norm.to_original(end) as u32,
+            position: position as u32,
+        }
+    }
+}
+
+/// A token worth indexing: it has at least one letter, digit or ideograph.
+#[inline]
+fn is_word(word: &str) -> bool {
+    word.chars().any(char::is_alphanumeric)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resources::SchemaFiles;
+    use tantivy::tokenizer::{TokenStream, Tokenizer};
+
+    fn analyzer() -> Arc<Analyzer> {
+        Analyzer::shared(&SchemaFiles::builtin()).expect("built-in schema files load")
+    }
+
+    fn texts(words: &[Word]) -> Vec<&str> {
+        words.iter().map(|w| w.text.as_str()).collect()
+    }
+
+    #[test]
+    fn governance_words_are_kept_whole() {
+        let a = analyzer();
+        for word in ["停车难", "加装电梯", "业委会", "接诉即办", "12345", "飞线充电", "撤桶并点", "书记教书记"] {
+            let words = a.words(&format!("社区{word}问题"), Mode::Precise);
+            assert!(texts(&words).contains(&word), "{word} cut as {:?}", texts(&words));
+        }
+    }
+
+    #[test]
+    fn precise_mode_keeps_punctuation_drops_spaces_and_has_byte_offsets() {
+        let a = analyzer();
+        let text = "老旧小区 停车难，怎么办？";
+        let words = a.words(text, Mode::Precise);
+        assert_eq!(texts(&words), vec!["老旧小区", "停车难", "，", "怎么办", "？"]);
+        for w in &words {
+            assert_eq!(&text[w.start..w.end], w.text, "offsets are byte offsets into the original");
+        }
+    }
+
+    #[test]
+    fn query_mode_normalizes_and_drops_stop_words_keeping_positions() {
+        let a = analyzer();
+        let text = "小区的停车难怎么办？拨打１２３４５";
+        let words = a.words(text, Mode::Query);
+        assert_eq!(texts(&words), vec!["小区", "停车难", "拨打", "12345"]);
+        let pos: Vec<_> = words.iter().map(|w| w.position).collect();
+        // 的 (position 1) and 怎么办 (3) are stop words: their positions stay empty.
+        assert_eq!(pos, vec![0, 2, 4, 5]);
+        // The full-width digits map back to their 15 bytes in the original.
+        let last = &words[3];
+        assert_eq!(&text[last.start..last.end], "１２３４５");
+    }
+
+    #[test]
+    fn index_mode_puts_inner_words_at_the_words_position() {
+        let a = analyzer();
+        let text = "推动老旧小区加装电梯";
+        let words = a.words(text, Mode::Index);
+        let got: Vec<(&str, usize)> = words.iter().map(|w| (w.text.as_str(), w.position)).collect();
+        assert!(got.contains(&("电梯", 2)), "{got:?}");
+        assert!(got.contains(&("加装", 2)), "{got:?}");
+        assert!(got.contains(&("加装电梯", 2)), "{got:?}");
+        assert!(got.contains(&("老旧小区", 1)), "{got:?}");
+        assert!(got.contains(&("小区", 1)), "{got:?}");
+        assert_eq!(got[0], ("推动", 0));
+        for w in &words {
+            assert_eq!(&text[w.start..w.end], w.text);
+        }
+        // The whole words, in order, are the query-mode words: phrases line up.
+        let query = a.words(text, Mode::Query);
+        for q in &query {
+            assert!(words.iter().any(|w| w.text == q.text && w.position == q.position), "{q:?}");
+        }
+    }
+
+    #[test]
+    fn tantivy_token_stream_reports_offsets_and_positions() {
+        let a = analyzer();
+        let mut tok = a.tokenizer(Mode::Index);
+        let text = "楼道里飞线充电，ＡＢＣ小区";
+        let mut stream = tok.token_stream(text);
+        let mut seen = Vec::new();
+        while stream.advance() {
+            let t = stream.token();
+            assert_eq!(
+                crate::analysis::normalize_str(&text[t.offset_from..t.offset_to]),
+                t.text,
+                "offsets cover the token in the original text"
+            );
+            seen.push((t.text.clone(), t.position));
+        }
+        let words: Vec<&str> = seen.iter().map(|(t, _)| t.as_str()).collect();
+        assert!(words.contains(&"飞线充电"), "{seen:?}");
+        assert!(words.contains(&"充电"), "{seen:?}");
+        assert!(words.contains(&"abc"), "{seen:?}");
+        // Positions never go backwards.
+        assert!(seen.windows(2).all(|w| w[0].1 <= w[1].1), "{seen:?}");
+        // A clone shares the analyzer and gives the same tokens.
+        let mut again = tok.clone();
+        let mut s2 = again.token_stream(text);
+        let mut n = 0;
+        while s2.advance() {
+            n += 1;
+        }
+        assert_eq!(n, seen.len());
+    }
+
+    #[test]
+    fn odd_input_does_not_panic() {
+        let a = analyzer();
+        for text in ["", " ", "\n\r\n", "！！！", "😀🏠停车", "a\u{0}b", &"长".repeat(5000), &"9".repeat(1000)] {
+            for mode in [Mode::Precise, Mode::Index, Mode::Query] {
+                for w in a.words(text, mode) {
+                    assert!(w.end <= text.len() && w.start <= w.end);
+                    assert!(w.text.len() <= MAX_TOKEN_BYTES || mode == Mode::Precise);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn subwords_of_a_compound() {
+        let a = analyzer();
+        let subs = a.subwords("加装电梯");
+        assert!(subs.contains(&"加装".to_string()) && subs.contains(&"电梯".to_string()), "{subs:?}");
+        assert!(a.subwords("停车").is_empty());
+    }
+
+    #[test]
+    fn bad_dictionary_line_is_reported() {
+        let dict = ResourceFile::inline("dict.txt", "# c\n停车难 3000 n\n加梯 很多\n");
+        let stop = ResourceFile::inline("stopwords.txt", "的\n");
+        match Analyzer::load(&dict, &stop).unwrap_err() {
+            Error::Resource { line, .. } => assert_eq!(line, 3),
+            e => panic!("{e}"),
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! Character normalization applied before segmentation, on both the index and the query side.
+//!
+//! Full-width ASCII forms (`Ａ`, `１２３４５`, `，`) become their half-width forms, the ideographic
+//! space becomes a space, and letters are lower-cased. Every character maps to exactly one
+//! character, so a word found in the normalized text covers the same characters of the original;
+//! only byte lengths change (a full-width form is 3 bytes, its half-width form 1). [`Normalized`]
+//! records where they change so that offsets in the normalized text map back to byte offsets in
+//! the original, which is what highlighting needs.
+
+/// Normalize one character: full-width → half-width, lower-case letters.
+#[inline]
+pub fn normalize_char(c: char) -> char {
+    let c = match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    };
+    if c.is_ascii() {
+        c.to_ascii_lowercase()
+    } else if c.is_uppercase() {
+        let mut lower = c.to_lowercase();
+        match (lower.next(), lower.next()) {
+            (Some(l), None) => l,
+            _ => c,
+        }
+    } else {
+        c
+    }
+}
+
+/// Whether `c` is changed by [`normalize_char`]. Cheap enough to scan whole texts with.
+#[inline]
+fn needs_change(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_uppercase()
+    } else {
+        matches!(c, '\u{FF01}'..='\u{FF5E}' | '\u{3000}') || c.is_uppercase()
+    }
+}
+
+/// A normalized copy of a text with the map back to the original's byte offsets.
+///
+/// Reused across calls (see [`Normalized::normalize`]) so that tokenizing many documents does
+/// not allocate once per document.
+#[derive(Debug, Default, Clone)]
+pub struct Normalized {
+    text: String,
+    /// `(normalized byte offset, original - normalized)` after each character whose byte
+    /// length changed, in increasing order. Empty when the two texts have the same layout.
+    shifts: Vec<(u32, i64)>,
+    /// True when `text` is a copy; false when the input needed no change (then `text` is empty
+    /// and callers use the input itself).
+    copied: bool,
+}
+
+impl Normalized {
+    /// Normalize `input` into this buffer, replacing what it held.
+    pub fn normalize(&mut self, input: &str) {
+        self.text.clear();
+        self.shifts.clear();
+        let first = input.char_indices().find(|&(_, c)| needs_change(c));
+        let Some((start, _)) = first else {
+            self.copied = false;
+            return;
+        };
+        self.copied = true;
+        self.text.reserve(input.len());
+        self.text.push_str(&input[..start]);
+        let mut delta: i64 = 0;
+        for c in input[start..].chars() {
+            let n = normalize_char(c);
+            self.text.push(n);
+            let diff = c.len_utf8() as i64 - n.len_utf8() as i64;
+            if diff != 0 {
+                delta += diff;
+                self.shifts.push((self.text.len() as u32, delta));
+            }
+        }
+    }
+
+    /// The normalized text; `input` must be the text last passed to [`Normalized::normalize`].
+    #[inline]
+    pub fn text<'a>(&'a self, input: &'a str) -> &'a str {
+        if self.copied {
+            &self.text
+        } else {
+            input
+        }
+    }
+
+    /// Map a byte offset in the normalized text (on a character boundary) to the byte offset of
+    /// the same character boundary in the original text.
+    #[inline]
+    pub fn to_original(&self, offset: usize) -> usize {
+        if self.shifts.is_empty() {
+            return offset;
+        }
+        let i = self.shifts.partition_point(|&(at, _)| at as usize <= offset);
+        if i == 0 {
+            offset
+        } else {
+            (offset as i64 + self.shifts[i - 1].1) as usize
+        }
+    }
+}
+
+/// Normalize a short string (a query word, a synonym, a topic alias) into a new `String`.
+pub fn normalize_str(s: &str) -> String {
+    s.chars().map(normalize_char).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_width_becomes_half_width_and_lower_case() {
+        assert_eq!(normalize_str("拨打１２３４５热线"), "拨打12345热线");
+        assert_eq!(normalize_str("ＡＢＣ小区Ｗｉｆｉ"), "abc小区wifi");
+        assert_eq!(normalize_str("停车难，怎么办？"), "停车难,怎么办?");
+        assert_eq!(normalize_str("居民\u{3000}议事会"), "居民 议事会");
+        assert_eq!(normalize_str("PM2.5 与 ΑΒΓ"), "pm2.5 与 αβγ");
+    }
+
+    #[test]
+    fn chinese_text_is_not_copied() {
+        let mut n = Normalized::default();
+        let input = "老旧小区加装电梯";
+        n.normalize(input);
+        assert_eq!(n.text(input), input);
+        assert_eq!(n.to_original(6), 6);
+    }
+
+    #[test]
+    fn offsets_map_back_to_the_original() {
+        let mut n = Normalized::default();
+        let input = "拨打１２３４５后，社区Ａ栋";
+        n.normalize(input);
+        let norm = n.text(input).to_string();
+        assert_eq!(norm, "拨打12345后,社区a栋");
+        // "12345" in the normalized text ...
+        let s = norm.find("12345").unwrap();
+        let e = s + "12345".len();
+        // ... is "１２３４５" in the original.
+        assert_eq!(&input[n.to_original(s)..n.to_original(e)], "１２３４５");
+        let s = norm.find("社区").unwrap();
+        assert_eq!(&input[n.to_original(s)..n.to_original(s + "社区".len())], "社区");
+        let s = norm.find('a').unwrap();
+        assert_eq!(&input[n.to_original(s)..n.to_original(s + 1)], "Ａ");
+        assert_eq!(n.to_original(norm.len()), input.len());
+    }
+}

@@ -1,0 +1,409 @@
+//! A case: one Markdown file with YAML front matter and `##` sections.
+//!
+//! This module turns bytes into [`Case`] values and knows nothing of the index.
+//! - [`front_matter`]: splitting off and validating the front matter;
+//! - [`markdown`]: the one place that owns pulldown-cmark options, and section extraction;
+//! - [`corpus`]: reading a whole folder, with duplicate ids and bad files reported, not fatal.
+
+pub mod corpus;
+pub mod front_matter;
+pub mod markdown;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+pub use corpus::{case_files, load_corpus, LoadedCorpus};
+
+/// Largest case file accepted (real cases are a few KB; this keeps a stray dump out).
+pub const MAX_CASE_BYTES: u64 = 2 * 1024 * 1024;
+
+/// Where a case comes from: a published report, or an illustrative case we wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CaseKind {
+    /// `报道`: built from a published report, which `source` names.
+    #[serde(rename = "报道")]
+    Report,
+    /// `示例`: an illustrative case with an invented community.
+    #[serde(rename = "示例")]
+    Example,
+}
+
+impl CaseKind {
+    /// The Chinese label used in front matter.
+    pub fn label(self) -> &'static str {
+        match self {
+            CaseKind::Report => "报道",
+            CaseKind::Example => "示例",
+        }
+    }
+}
+
+/// The canonical kind of a `##` section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SectionKind {
+    /// 背景 / 问题 / 起因.
+    Background,
+    /// 做法 / 举措 / 措施 / 经验做法: the remedy, what secretaries look for.
+    Measures,
+    /// 成效 / 效果 / 成果.
+    Outcomes,
+    /// 启示 / 经验 / 体会.
+    Lessons,
+    /// Any other section (and the text before the first `##`).
+    Other,
+}
+
+impl SectionKind {
+    /// The English name used in JSON (`measures`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SectionKind::Background => "background",
+            SectionKind::Measures => "measures",
+            SectionKind::Outcomes => "outcomes",
+            SectionKind::Lessons => "lessons",
+            SectionKind::Other => "other",
+        }
+    }
+
+    /// Classify a `##` heading. Leading numbering (`一、`, `1.`, `（二）`) is ignored; exact names
+    /// win, then the first family whose key word the heading contains (做法 before 经验, so
+    /// 经验做法 is measures).
+    pub fn classify(heading: &str) -> SectionKind {
+        let h = heading
+            .trim()
+            .trim_start_matches(|c: char| {
+                c.is_ascii_digit()
+                    || c.is_whitespace()
+                    || "一二三四五六七八九十、.．)）(（:：第部分".contains(c)
+            })
+            .trim_end_matches(|c: char| c.is_whitespace() || ":：".contains(c));
+        const FAMILIES: [(SectionKind, &[&str]); 4] = [
+            (SectionKind::Measures, &["做法", "举措", "措施", "办法", "对策"]),
+            (SectionKind::Background, &["背景", "问题", "起因", "缘起", "基本情况"]),
+            (SectionKind::Outcomes, &["成效", "效果", "成果", "结果"]),
+            (SectionKind::Lessons, &["启示", "经验", "体会", "反思", "思考"]),
+        ];
+        for (kind, names) in FAMILIES {
+            if names.contains(&h) {
+                return kind;
+            }
+        }
+        for (kind, names) in FAMILIES {
+            if names.iter().any(|n| h.contains(n)) {
+                return kind;
+            }
+        }
+        SectionKind::Other
+    }
+}
+
+/// One `##` section of a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Section {
+    /// The heading as written (empty for text before the first `##`).
+    pub heading: String,
+    /// Its canonical kind.
+    pub kind: SectionKind,
+    /// The section's Markdown as written (without the heading line), for display.
+    pub markdown: String,
+    /// Plain text for indexing and snippets.
+    pub text: String,
+    /// 1-based line of the heading in the file.
+    pub line: usize,
+}
+
+/// A parsed case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Case {
+    /// Unique id: lowercase letters, digits, hyphens.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Topics from the controlled vocabulary.
+    pub topics: Vec<String>,
+    /// Region hierarchy, `省/市/区`.
+    pub region: Option<String>,
+    /// Community name.
+    pub community: Option<String>,
+    /// Year.
+    pub year: Option<i64>,
+    /// Source (outlet and date for reports).
+    pub source: Option<String>,
+    /// Link to the source.
+    pub source_url: Option<String>,
+    /// Free keywords.
+    pub tags: Vec<String>,
+    /// One-paragraph summary.
+    pub summary: Option<String>,
+    /// Report-based or illustrative.
+    pub kind: Option<CaseKind>,
+    /// Path relative to the corpus folder, `/`-separated.
+    pub path: String,
+    /// Content hash of the file (hex).
+    pub hash: String,
+    /// Sections in file order.
+    pub sections: Vec<Section>,
+}
+
+impl Case {
+    /// The first section of `kind`, if any.
+    pub fn section(&self, kind: SectionKind) -> Option<&Section> {
+        self.sections.iter().find(|s| s.kind == kind)
+    }
+
+    /// Plain text of all sections of `kind`, joined.
+    pub fn text_of(&self, kind: SectionKind) -> String {
+        join_texts(self.sections.iter().filter(|s| s.kind == kind))
+    }
+
+    /// All searchable plain text: title, summary, community, tags and every section.
+    pub fn full_text(&self) -> String {
+        let mut out = String::with_capacity(4096);
+        for part in [Some(&self.title), self.summary.as_ref(), self.community.as_ref()]
+            .into_iter()
+            .flatten()
+        {
+            out.push_str(part);
+            out.push('\n');
+        }
+        for s in &self.sections {
+            if !s.heading.is_empty() {
+                out.push_str(&s.heading);
+                out.push('\n');
+            }
+            out.push_str(&s.text);
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The region's path segments (`["北京市", "海淀区"]`).
+    pub fn region_path(&self) -> Vec<&str> {
+        self.region
+            .as_deref()
+            .map(region_segments)
+            .unwrap_or_default()
+    }
+}
+
+/// Split a region like `北京市/海淀区` into trimmed, non-empty segments.
+pub fn region_segments(region: &str) -> Vec<&str> {
+    region
+        .split(['/', '／'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+fn join_texts<'a>(sections: impl Iterator<Item = &'a Section>) -> String {
+    let mut out = String::new();
+    for s in sections {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&s.text);
+    }
+    out
+}
+
+/// A problem with one case file. The file is skipped; other files are still indexed.
+#[derive(Debug, thiserror::Error)]
+pub enum CaseError {
+    /// The file could not be read.
+    #[error("{}: 无法读取：{source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// What the operating system said.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// The file is larger than [`MAX_CASE_BYTES`].
+    #[error("{}: 文件太大（{size} 字节，上限 {limit} 字节），不像一个案例", path.display())]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size in bytes.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+
+    /// The file is not valid UTF-8 (saved as GBK, say).
+    #[error("{}:{line}: 不是 UTF-8 编码（可能存成了 GBK）；请用 UTF-8 重新保存", path.display())]
+    InvalidUtf8 {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the first bad byte.
+        line: usize,
+    },
+
+    /// The file does not start with a `---` front matter block.
+    #[error("{}:1: 缺少开头的 front matter（第一行应为 ---，随后写 id、title 等字段，再以 --- 结束）", path.display())]
+    NoFrontMatter {
+        /// The file.
+        path: PathBuf,
+    },
+
+    /// The front matter opens with `---` but never closes.
+    #[error("{}:{line}: front matter 从这一行开始，但没有结束的 --- 行", path.display())]
+    UnclosedFrontMatter {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the opening `---`.
+        line: usize,
+    },
+
+    /// The front matter is not valid YAML, or not a mapping.
+    #[error("{}:{line}: front matter 格式错误：{message}", path.display())]
+    Yaml {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line in the file.
+        line: usize,
+        /// What the YAML parser said.
+        message: String,
+    },
+
+    /// A required field (`id`, `title`) is missing or empty.
+    #[error("{}:{line}: 缺少必填字段 {field}", path.display())]
+    MissingField {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the front matter start.
+        line: usize,
+        /// The field name.
+        field: &'static str,
+    },
+
+    /// A field has a value of the wrong form.
+    #[error("{}:{line}: 字段 {field} 的值不对：{message}", path.display())]
+    InvalidField {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the field.
+        line: usize,
+        /// The field name.
+        field: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+
+    /// A topic is not in `schema/topics.toml`.
+    #[error("{}:{line}: 主题“{topic}”不在主题词表 schema/topics.toml 中{hint}", path.display())]
+    UnknownTopic {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the topic.
+        line: usize,
+        /// The unknown topic.
+        topic: String,
+        /// A suggestion (`，是不是“停车管理”？`) or empty.
+        hint: String,
+    },
+
+    /// Another file already uses this id.
+    #[error("{}:{line}: 编号 {id} 与 {} 重复；这个文件未被收录", path.display(), first.display())]
+    DuplicateId {
+        /// The file that was skipped.
+        path: PathBuf,
+        /// 1-based line of its `id`.
+        line: usize,
+        /// The id.
+        id: String,
+        /// The file that keeps the id.
+        first: PathBuf,
+    },
+}
+
+impl CaseError {
+    /// The file at fault.
+    pub fn path(&self) -> &Path {
+        match self {
+            CaseError::Read { path, .. }
+            | CaseError::TooLarge { path, .. }
+            | CaseError::InvalidUtf8 { path, .. }
+            | CaseError::NoFrontMatter { path }
+            | CaseError::UnclosedFrontMatter { path, .. }
+            | CaseError::Yaml { path, .. }
+            | CaseError::MissingField { path, .. }
+            | CaseError::InvalidField { path, .. }
+            | CaseError::UnknownTopic { path, .. }
+            | CaseError::DuplicateId { path, .. } => path,
+        }
+    }
+
+    /// The 1-based line at fault, where there is one.
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            CaseError::Read { .. } | CaseError::TooLarge { .. } => None,
+            CaseError::NoFrontMatter { .. } => Some(1),
+            CaseError::InvalidUtf8 { line, .. }
+            | CaseError::UnclosedFrontMatter { line, .. }
+            | CaseError::Yaml { line, .. }
+            | CaseError::MissingField { line, .. }
+            | CaseError::InvalidField { line, .. }
+            | CaseError::UnknownTopic { line, .. }
+            | CaseError::DuplicateId { line, .. } => Some(*line),
+        }
+    }
+}
+
+/// Something odd in a case file that does not stop it from being indexed (an unknown key).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseWarning {
+    /// The file.
+    pub path: PathBuf,
+    /// 1-based line.
+    pub line: usize,
+    /// What is odd.
+    pub message: String,
+}
+
+impl std::fmt::Display for CaseWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}: {}", self.path.display(), self.line, self.message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_map_to_canonical_kinds() {
+        use SectionKind::*;
+        for (h, k) in [
+            ("背景", Background),
+            ("问题", Background),
+            ("起因", Background),
+            ("做法", Measures),
+            ("举措", Measures),
+            ("措施", Measures),
+            ("经验做法", Measures),
+            ("主要做法", Measures),
+            ("二、主要做法", Measures),
+            ("成效", Outcomes),
+            ("效果", Outcomes),
+            ("成果", Outcomes),
+            ("启示", Lessons),
+            ("经验", Lessons),
+            ("体会", Lessons),
+            ("（四）几点体会", Lessons),
+            ("居民说", Other),
+            ("附：议事规则", Other),
+        ] {
+            assert_eq!(SectionKind::classify(h), k, "heading {h}");
+        }
+    }
+
+    #[test]
+    fn region_segments_trim_and_skip_empty() {
+        assert_eq!(region_segments("北京市/海淀区"), vec!["北京市", "海淀区"]);
+        assert_eq!(region_segments(" 湖北省 / 武汉市//江汉区/ "), vec!["湖北省", "武汉市", "江汉区"]);
+        assert!(region_segments("").is_empty());
+    }
+}

@@ -1,0 +1,114 @@
+//! How results, progress and errors look on a terminal.
+
+use std::io::{IsTerminal, Write};
+
+use anli::index::Progress;
+use anli::search::SearchResults;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// Print an error with its chain of causes, like ripgrep.
+pub fn print_error(err: &anyhow::Error) {
+    let mut msg = format!("anli: 出错了：{err}");
+    for cause in err.chain().skip(1) {
+        let c = cause.to_string();
+        if !msg.contains(&c) {
+            msg.push_str(&format!("\n  原因：{c}"));
+        }
+    }
+    eprintln!("{msg}");
+}
+
+/// Print search results as text or as the one JSON object other tools read.
+pub fn results(r: &SearchResults, json: bool, offset: usize) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, r)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    if r.hits.is_empty() {
+        writeln!(out, "没有找到相关案例。可以换个说法，或去掉筛选条件再试。")?;
+        return Ok(());
+    }
+    writeln!(out, "共找到 {} 个相关案例：\n", r.total)?;
+    for (i, h) in r.hits.iter().enumerate() {
+        let title = if color {
+            format!("\x1b[1m{}\x1b[0m", h.title)
+        } else {
+            h.title.clone()
+        };
+        writeln!(out, "{}. {title}  [{}]", offset + i + 1, h.id)?;
+        let mut meta = Vec::new();
+        if let Some(r) = &h.region {
+            meta.push(r.clone());
+        }
+        if let Some(y) = h.year {
+            meta.push(format!("{y}年"));
+        }
+        if !h.topics.is_empty() {
+            meta.push(h.topics.join("、"));
+        }
+        meta.push(format!("相关度 {:.2}", h.score));
+        writeln!(out, "   {}", meta.join(" · "))?;
+        let label = match h.section.as_str() {
+            "measures" => "做法",
+            "background" => "背景",
+            "outcomes" => "成效",
+            "lessons" => "启示",
+            "summary" => "摘要",
+            _ => "正文",
+        };
+        writeln!(out, "   【{label}】{}\n", terminal_snippet(&h.snippet, color))?;
+    }
+    Ok(())
+}
+
+/// Turn the HTML snippet into terminal text: `<em>` becomes bold red (or 「」 when piped).
+fn terminal_snippet(html: &str, color: bool) -> String {
+    let (open, close) = if color { ("\x1b[1;31m", "\x1b[0m") } else { ("「", "」") };
+    html.replace("<em>", open)
+        .replace("</em>", close)
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// A progress bar on stderr; draws nothing when stderr is not a terminal or with `--quiet`.
+pub struct Bar {
+    bar: ProgressBar,
+}
+
+impl Bar {
+    pub fn new(quiet: bool) -> Bar {
+        let target = if quiet || !std::io::stderr().is_terminal() {
+            ProgressDrawTarget::hidden()
+        } else {
+            ProgressDrawTarget::stderr()
+        };
+        let bar = ProgressBar::with_draw_target(None, target);
+        bar.set_style(
+            ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} 个案例 ({per_sec}, 还需 {eta})")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        Bar { bar }
+    }
+}
+
+impl Progress for Bar {
+    fn start(&self, total: u64, message: &str) {
+        self.bar.set_length(total);
+        self.bar.set_message(message.to_string());
+    }
+
+    fn inc(&self) {
+        self.bar.inc(1);
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}

@@ -1,0 +1,105 @@
+//! The library's error type. Messages are Chinese (they are shown to secretaries and
+//! maintainers) and start with `path:line:` where an input file was at fault, like a compiler's,
+//! so editors can jump to the spot.
+
+use std::path::PathBuf;
+
+use crate::case::CaseError;
+
+/// Everything that can go wrong in the library.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A case file is bad; see [`CaseError`].
+    #[error(transparent)]
+    Case(#[from] CaseError),
+
+    /// A file or folder could not be read or written.
+    #[error("{}: 无法读写：{source}", path.display())]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// What the operating system said.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A schema file (`dict.txt`, `stopwords.txt`, `synonyms.txt`, `topics.toml`) has a bad line.
+    #[error("{}:{line}: {message}", path.display())]
+    Resource {
+        /// The schema file.
+        path: PathBuf,
+        /// 1-based line of the bad entry.
+        line: usize,
+        /// What is wrong with it.
+        message: String,
+    },
+
+    /// The corpus folder does not exist.
+    #[error("{}: 案例目录不存在（用 --corpus 指定，或设置 ANLI_CORPUS）", path.display())]
+    NoCorpus {
+        /// The folder looked for.
+        path: PathBuf,
+    },
+
+    /// No index exists where one was expected and none can be built.
+    #[error("{}: 没有索引，请先运行 `anli index`", path.display())]
+    NoIndex {
+        /// The index folder.
+        path: PathBuf,
+    },
+
+    /// The index folder holds files that are not an anli index, so anli will not overwrite it.
+    #[error("{}: 这个目录里已有别的文件，不是 anli 的索引；请换一个 --index 目录", path.display())]
+    NotAnIndex {
+        /// The index folder.
+        path: PathBuf,
+    },
+
+    /// Another `anli index` (or a service) is writing the index right now.
+    #[error("{}: 另一个 anli 正在更新这个索引，请等它完成后再试", path.display())]
+    IndexLocked {
+        /// The index folder.
+        path: PathBuf,
+    },
+
+    /// tantivy failed while reading or writing the index.
+    #[error("{}: 索引读写失败：{source}", path.display())]
+    Index {
+        /// The index folder.
+        path: PathBuf,
+        /// tantivy's error.
+        #[source]
+        source: tantivy::TantivyError,
+    },
+
+    /// A search request cannot be answered as given (empty query, unknown topic, bad range).
+    #[error("{0}")]
+    InvalidQuery(String),
+
+    /// No case with this id is in the index.
+    #[error("没有编号为“{0}”的案例")]
+    CaseNotFound(String),
+
+    /// A stored document could not be decoded (the index was written by another version).
+    #[error("索引中的案例数据无法解析（请用 `anli index --full` 重建）：{0}")]
+    Stored(String),
+
+    /// A lock guarding shared state was poisoned by a panic in another thread.
+    #[error("内部状态损坏（另一个线程出错），请重启 anli")]
+    Poisoned,
+}
+
+impl Error {
+    /// Wrap a tantivy error for the index at `path`, recognising a held writer lock.
+    pub fn index(path: impl Into<PathBuf>, source: tantivy::TantivyError) -> Error {
+        let path = path.into();
+        if matches!(source, tantivy::TantivyError::LockFailure(..)) {
+            Error::IndexLocked { path }
+        } else {
+            Error::Index { path, source }
+        }
+    }
+}
+
+/// Result with the library's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
