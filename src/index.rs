@@ -108,21 +108,12 @@ pub struct IndexReport {
 }
 
 /// Options of an indexing run.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct IndexOptions {
     /// Rebuild everything even when nothing changed.
     pub full: bool,
     /// Indexing threads (0 = one per core, at most 4).
     pub threads: usize,
-}
-
-impl Default for IndexOptions {
-    fn default() -> Self {
-        IndexOptions {
-            full: false,
-            threads: 0,
-        }
-    }
 }
 
 /// Everything needed to build and open the index: where things are and the loaded schema files.
@@ -193,7 +184,9 @@ impl Library {
         }
         let index = self.open_index()?;
         let meta = IndexMeta::read(&index);
-        if meta.fingerprint != self.files.index_fingerprint() || index.schema() != schema::build_schema() {
+        if meta.fingerprint != self.files.index_fingerprint()
+            || index.schema() != schema::build_schema()
+        {
             return Ok(Freshness::SchemaChanged);
         }
         if !self.corpus.is_dir() {
@@ -217,10 +210,14 @@ impl Library {
         if rebuild.is_none() && options.full {
             rebuild = Some("按要求（--full）重建全部索引".to_string());
         }
-        if rebuild.is_none() && !meta.fingerprint.is_empty() && meta.fingerprint != self.files.index_fingerprint() {
+        if rebuild.is_none()
+            && !meta.fingerprint.is_empty()
+            && meta.fingerprint != self.files.index_fingerprint()
+        {
             rebuild = Some("词典、停用词或字段表已变更，重建全部索引".to_string());
         }
-        let fields = Fields::from_schema(&index.schema()).map_err(|e| Error::index(&self.index, e))?;
+        let fields =
+            Fields::from_schema(&index.schema()).map_err(|e| Error::index(&self.index, e))?;
 
         // What the index holds now: path → (id, hash).
         let existing = if rebuild.is_some() {
@@ -282,13 +279,17 @@ impl Library {
         report.total = loaded.cases.len() + kept_from_bad;
 
         let changed = rebuild.is_some() || !deletes.is_empty() || !adds.is_empty();
-        if !changed && meta.listing == listing && meta.fingerprint == self.files.index_fingerprint() {
+        if !changed && meta.listing == listing && meta.fingerprint == self.files.index_fingerprint()
+        {
             report.elapsed = started.elapsed();
             return Ok(report);
         }
 
         let mut writer: IndexWriter<TantivyDocument> = index
-            .writer_with_num_threads(threads(options.threads), threads(options.threads) * WRITER_BUDGET_PER_THREAD)
+            .writer_with_num_threads(
+                threads(options.threads),
+                threads(options.threads) * WRITER_BUDGET_PER_THREAD,
+            )
             .map_err(|e| Error::index(&self.index, e))?;
         if rebuild.is_some() {
             writer
@@ -313,7 +314,12 @@ impl Library {
         let new_meta = IndexMeta {
             fingerprint: self.files.index_fingerprint(),
             listing,
-            corpus: corpus_fingerprint(loaded.cases.iter().map(|c| (c.id.as_str(), c.hash.as_str()))),
+            corpus: corpus_fingerprint(
+                loaded
+                    .cases
+                    .iter()
+                    .map(|c| (c.id.as_str(), c.hash.as_str())),
+            ),
             cases: report.total,
             indexed_at: SystemTime::now()
                 .duration_since(UNIX_EPOCH)
@@ -324,7 +330,9 @@ impl Library {
             .prepare_commit()
             .map_err(|e| Error::index(&self.index, e))?;
         prepared.set_payload(&payload);
-        prepared.commit().map_err(|e| Error::index(&self.index, e))?;
+        prepared
+            .commit()
+            .map_err(|e| Error::index(&self.index, e))?;
         writer
             .wait_merging_threads()
             .map_err(|e| Error::index(&self.index, e))?;
@@ -355,7 +363,8 @@ impl Library {
             if foreign {
                 return Err(Error::NotAnIndex { path: dir.clone() });
             }
-            let index = Index::create_in_dir(dir, schema::build_schema()).map_err(|e| Error::index(dir, e))?;
+            let index = Index::create_in_dir(dir, schema::build_schema())
+                .map_err(|e| Error::index(dir, e))?;
             schema::register_tokenizers(&index, &self.analyzer);
             return Ok((index, None));
         }
@@ -371,7 +380,8 @@ impl Library {
             path: fresh.clone(),
             source: e,
         })?;
-        Index::create_in_dir(&fresh, schema::build_schema()).map_err(|e| Error::index(&fresh, e))?;
+        Index::create_in_dir(&fresh, schema::build_schema())
+            .map_err(|e| Error::index(&fresh, e))?;
         let old = dir.with_extension(format!("old-{}", std::process::id()));
         std::fs::rename(dir, &old).map_err(|e| Error::Io {
             path: dir.clone(),
@@ -383,7 +393,10 @@ impl Library {
         })?;
         let _ = std::fs::remove_dir_all(&old);
         let index = self.open_index()?;
-        Ok((index, Some("索引字段结构已变更（新版本 anli），重建全部索引".to_string())))
+        Ok((
+            index,
+            Some("索引字段结构已变更（新版本 anli），重建全部索引".to_string()),
+        ))
     }
 }
 
@@ -391,11 +404,17 @@ fn threads(requested: usize) -> usize {
     if requested > 0 {
         return requested.min(8);
     }
-    std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4)
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4)
 }
 
 fn case_bytes(case: &Case) -> u64 {
-    case.sections.iter().map(|s| s.markdown.len() as u64).sum::<u64>() + case.title.len() as u64
+    case.sections
+        .iter()
+        .map(|s| s.markdown.len() as u64)
+        .sum::<u64>()
+        + case.title.len() as u64
 }
 
 /// The tantivy document of a case.
@@ -405,6 +424,9 @@ pub fn document(fields: &Fields, case: &Case) -> serde_json::Result<TantivyDocum
     doc.add_text(fields.path, &case.path);
     doc.add_text(fields.hash, &case.hash);
     doc.add_text(fields.title, &case.title);
+    if let Some(main) = case.topics.first() {
+        doc.add_facet(fields.main_topic, Facet::from_path([main.as_str()]));
+    }
     for t in &case.topics {
         doc.add_text(fields.topics, t);
         doc.add_facet(fields.topic, Facet::from_path([t.as_str()]));

@@ -9,6 +9,7 @@
 pub mod analysis;
 pub mod case;
 pub mod error;
+pub mod eval;
 pub mod index;
 pub mod resources;
 pub mod schema;

@@ -16,7 +16,7 @@ use tantivy::Index;
 use crate::analysis::{Analyzer, Mode};
 
 /// Bumped when the fields or their meaning change in code; part of the index fingerprint.
-pub const SCHEMA_VERSION: &str = "anli-schema-1";
+pub const SCHEMA_VERSION: &str = "anli-schema-2";
 
 /// Name under which the index-mode tokenizer is registered.
 pub const INDEX_TOKENIZER: &str = "anli";
@@ -54,7 +54,13 @@ pub struct FieldSpec {
     pub fast: bool,
 }
 
-const fn spec(name: &'static str, kind: FieldKind, boost: f32, stored: bool, fast: bool) -> FieldSpec {
+const fn spec(
+    name: &'static str,
+    kind: FieldKind,
+    boost: f32,
+    stored: bool,
+    fast: bool,
+) -> FieldSpec {
     FieldSpec {
         name,
         kind,
@@ -75,6 +81,7 @@ pub const FIELDS: &[FieldSpec] = &[
     spec("measures", FieldKind::Text, 1.5, false, false),
     spec("body", FieldKind::Text, 1.0, false, false),
     spec("topic", FieldKind::Facet, 0.0, false, false),
+    spec("main_topic", FieldKind::Facet, 0.0, false, false),
     spec("region", FieldKind::Facet, 0.0, false, false),
     spec("year", FieldKind::I64, 0.0, false, true),
     spec("case", FieldKind::Stored, 0.0, true, false),
@@ -101,6 +108,8 @@ pub struct Fields {
     pub body: Field,
     /// `topic` (facet).
     pub topic: Field,
+    /// `main_topic` (facet): the first topic of a case.
+    pub main_topic: Field,
     /// `region` (facet).
     pub region: Field,
     /// `year`.
@@ -123,6 +132,7 @@ impl Fields {
             measures: f("measures")?,
             body: f("body")?,
             topic: f("topic")?,
+            main_topic: f("main_topic")?,
             region: f("region")?,
             year: f("year")?,
             case: f("case")?,
@@ -197,12 +207,14 @@ pub fn build_schema() -> Schema {
 
 /// Register anli's tokenizers on `index`, sharing `analyzer`.
 pub fn register_tokenizers(index: &Index, analyzer: &Arc<Analyzer>) {
-    index
-        .tokenizers()
-        .register(INDEX_TOKENIZER, TextAnalyzer::from(analyzer.tokenizer(Mode::Index)));
-    index
-        .tokenizers()
-        .register(QUERY_TOKENIZER, TextAnalyzer::from(analyzer.tokenizer(Mode::Query)));
+    index.tokenizers().register(
+        INDEX_TOKENIZER,
+        TextAnalyzer::from(analyzer.tokenizer(Mode::Index)),
+    );
+    index.tokenizers().register(
+        QUERY_TOKENIZER,
+        TextAnalyzer::from(analyzer.tokenizer(Mode::Query)),
+    );
 }
 
 #[cfg(test)]
@@ -234,7 +246,10 @@ mod tests {
         let doc: Doc = toml::from_str(text).expect("schema/fields.toml parses");
         let names: Vec<_> = doc.field.iter().map(|f| f.name.as_str()).collect();
         let code: Vec<_> = FIELDS.iter().map(|f| f.name).collect();
-        assert_eq!(names, code, "schema/fields.toml lists the fields of FIELDS, in order");
+        assert_eq!(
+            names, code,
+            "schema/fields.toml lists the fields of FIELDS, in order"
+        );
         for (d, c) in doc.field.iter().zip(FIELDS) {
             assert_eq!(d.kind, c.kind, "kind of {}", c.name);
             assert_eq!(d.stored, c.stored, "stored of {}", c.name);

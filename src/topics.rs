@@ -108,7 +108,10 @@ mod tests {
         assert!(t.contains("停车管理"));
         assert!(t.contains("议事协商"));
         assert!(!t.contains("停车"));
-        assert!(t.all().iter().all(|t| !t.description.is_empty() && !t.aliases.is_empty()));
+        assert!(t
+            .all()
+            .iter()
+            .all(|t| !t.description.is_empty() && !t.aliases.is_empty()));
     }
 
     #[test]

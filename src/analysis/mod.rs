@@ -23,7 +23,7 @@ mod normalize;
 mod tokenizer;
 
 pub use normalize::{normalize_char, normalize_str, Normalized};
-pub use tokenizer::{AnliTokenizer, AnliTokenStream};
+pub use tokenizer::{AnliTokenStream, AnliTokenizer};
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -112,8 +112,12 @@ impl Analyzer {
             let third = parts.next();
             // `词语 n` (a tag without a frequency) is accepted as well as `词语 3000 n`.
             let (freq, tag) = match second {
-                Some(f) if f.bytes().all(|b| b.is_ascii_digit()) => (f.parse::<usize>().ok(), third),
-                Some(t) if third.is_none() && t.bytes().all(|b| b.is_ascii_alphabetic()) => (None, Some(t)),
+                Some(f) if f.bytes().all(|b| b.is_ascii_digit()) => {
+                    (f.parse::<usize>().ok(), third)
+                }
+                Some(t) if third.is_none() && t.bytes().all(|b| b.is_ascii_alphabetic()) => {
+                    (None, Some(t))
+                }
                 Some(f) => {
                     return Err(Error::Resource {
                         path: dict.path.clone(),
@@ -267,7 +271,14 @@ impl Analyzer {
     /// Push the dictionary words of 2 and 3 characters inside `word` (which starts at byte
     /// `base` of the normalized text), as jieba's search mode finds them.
     #[inline]
-    fn push_inner_words(&self, word: &str, base: usize, position: usize, norm: &Normalized, spans: &mut Vec<Span>) {
+    fn push_inner_words(
+        &self,
+        word: &str,
+        base: usize,
+        position: usize,
+        norm: &Normalized,
+        spans: &mut Vec<Span>,
+    ) {
         const MAX_CHARS: usize = 16;
         let mut bounds = [0usize; MAX_CHARS + 1];
         let mut n = 0;
@@ -330,9 +341,22 @@ mod tests {
     #[test]
     fn governance_words_are_kept_whole() {
         let a = analyzer();
-        for word in ["停车难", "加装电梯", "业委会", "接诉即办", "12345", "飞线充电", "撤桶并点", "书记教书记"] {
+        for word in [
+            "停车难",
+            "加装电梯",
+            "业委会",
+            "接诉即办",
+            "12345",
+            "飞线充电",
+            "撤桶并点",
+            "书记教书记",
+        ] {
             let words = a.words(&format!("社区{word}问题"), Mode::Precise);
-            assert!(texts(&words).contains(&word), "{word} cut as {:?}", texts(&words));
+            assert!(
+                texts(&words).contains(&word),
+                "{word} cut as {:?}",
+                texts(&words)
+            );
         }
     }
 
@@ -341,9 +365,16 @@ mod tests {
         let a = analyzer();
         let text = "老旧小区 停车难，怎么办？";
         let words = a.words(text, Mode::Precise);
-        assert_eq!(texts(&words), vec!["老旧小区", "停车难", "，", "怎么办", "？"]);
+        assert_eq!(
+            texts(&words),
+            vec!["老旧小区", "停车难", "，", "怎么办", "？"]
+        );
         for w in &words {
-            assert_eq!(&text[w.start..w.end], w.text, "offsets are byte offsets into the original");
+            assert_eq!(
+                &text[w.start..w.end],
+                w.text,
+                "offsets are byte offsets into the original"
+            );
         }
     }
 
@@ -366,7 +397,10 @@ mod tests {
         let a = analyzer();
         let text = "推动老旧小区加装电梯";
         let words = a.words(text, Mode::Index);
-        let got: Vec<(&str, usize)> = words.iter().map(|w| (w.text.as_str(), w.position)).collect();
+        let got: Vec<(&str, usize)> = words
+            .iter()
+            .map(|w| (w.text.as_str(), w.position))
+            .collect();
         assert!(got.contains(&("电梯", 2)), "{got:?}");
         assert!(got.contains(&("加装", 2)), "{got:?}");
         assert!(got.contains(&("加装电梯", 2)), "{got:?}");
@@ -379,7 +413,12 @@ mod tests {
         // The whole words, in order, are the query-mode words: phrases line up.
         let query = a.words(text, Mode::Query);
         for q in &query {
-            assert!(words.iter().any(|w| w.text == q.text && w.position == q.position), "{q:?}");
+            assert!(
+                words
+                    .iter()
+                    .any(|w| w.text == q.text && w.position == q.position),
+                "{q:?}"
+            );
         }
     }
 
@@ -418,7 +457,16 @@ mod tests {
     #[test]
     fn odd_input_does_not_panic() {
         let a = analyzer();
-        for text in ["", " ", "\n\r\n", "！！！", "😀🏠停车", "a\u{0}b", &"长".repeat(5000), &"9".repeat(1000)] {
+        for text in [
+            "",
+            " ",
+            "\n\r\n",
+            "！！！",
+            "😀🏠停车",
+            "a\u{0}b",
+            &"长".repeat(5000),
+            &"9".repeat(1000),
+        ] {
             for mode in [Mode::Precise, Mode::Index, Mode::Query] {
                 for w in a.words(text, mode) {
                     assert!(w.end <= text.len() && w.start <= w.end);
@@ -432,7 +480,10 @@ mod tests {
     fn subwords_of_a_compound() {
         let a = analyzer();
         let subs = a.subwords("加装电梯");
-        assert!(subs.contains(&"加装".to_string()) && subs.contains(&"电梯".to_string()), "{subs:?}");
+        assert!(
+            subs.contains(&"加装".to_string()) && subs.contains(&"电梯".to_string()),
+            "{subs:?}"
+        );
         assert!(a.subwords("停车").is_empty());
     }
 

@@ -95,7 +95,9 @@ impl Normalized {
         if self.shifts.is_empty() {
             return offset;
         }
-        let i = self.shifts.partition_point(|&(at, _)| at as usize <= offset);
+        let i = self
+            .shifts
+            .partition_point(|&(at, _)| at as usize <= offset);
         if i == 0 {
             offset
         } else {
@@ -144,7 +146,10 @@ mod tests {
         // ... is "１２３４５" in the original.
         assert_eq!(&input[n.to_original(s)..n.to_original(e)], "１２３４５");
         let s = norm.find("社区").unwrap();
-        assert_eq!(&input[n.to_original(s)..n.to_original(s + "社区".len())], "社区");
+        assert_eq!(
+            &input[n.to_original(s)..n.to_original(s + "社区".len())],
+            "社区"
+        );
         let s = norm.find('a').unwrap();
         assert_eq!(&input[n.to_original(s)..n.to_original(s + 1)], "Ａ");
         assert_eq!(n.to_original(norm.len()), input.len());

@@ -47,7 +47,9 @@ pub fn case_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {
         let entry = entry.map_err(|e| Error::Io {
-            path: e.path().map_or_else(|| dir.to_path_buf(), Path::to_path_buf),
+            path: e
+                .path()
+                .map_or_else(|| dir.to_path_buf(), Path::to_path_buf),
             source: e.into(),
         })?;
         if entry.file_type().is_file() && is_case_file(entry.path()) {
@@ -223,7 +225,13 @@ mod tests {
 
     fn parse(bytes: &[u8]) -> Result<Case, CaseError> {
         let mut w = Vec::new();
-        parse_case(Path::new("c/x.md"), "x.md", bytes, &Topics::builtin(), &mut w)
+        parse_case(
+            Path::new("c/x.md"),
+            "x.md",
+            bytes,
+            &Topics::builtin(),
+            &mut w,
+        )
     }
 
     const CASE: &str = "---\nid: elevator-01\ntitle: 老楼加梯\ntopics: [加装电梯]\n---\n# 老楼加梯\n\n## 背景\n\n五层老楼，没有电梯。\n\n## 做法\n\n社区党委组织低层住户协商补偿。\n\n## 成效\n\n三个月装好。\n";
@@ -233,7 +241,10 @@ mod tests {
         let c = parse(CASE.as_bytes()).unwrap();
         assert_eq!(c.id, "elevator-01");
         assert_eq!(c.sections.len(), 3);
-        assert_eq!(c.section(SectionKind::Measures).unwrap().text, "社区党委组织低层住户协商补偿。");
+        assert_eq!(
+            c.section(SectionKind::Measures).unwrap().text,
+            "社区党委组织低层住户协商补偿。"
+        );
         assert_eq!(c.section(SectionKind::Measures).unwrap().line, 12);
         assert!(c.full_text().contains("五层老楼"));
     }
@@ -256,7 +267,10 @@ mod tests {
         let e = parse(&bytes).unwrap_err();
         assert!(matches!(e, CaseError::InvalidUtf8 { line: 6, .. }), "{e}");
         bytes.truncate(3);
-        assert!(matches!(parse(&bytes).unwrap_err(), CaseError::UnclosedFrontMatter { line: 1, .. }));
+        assert!(matches!(
+            parse(&bytes).unwrap_err(),
+            CaseError::UnclosedFrontMatter { line: 1, .. }
+        ));
     }
 
     #[test]
@@ -266,7 +280,11 @@ mod tests {
         std::fs::create_dir_all(root.join("sub")).unwrap();
         std::fs::create_dir_all(root.join(".git")).unwrap();
         std::fs::write(root.join("a.md"), CASE).unwrap();
-        std::fs::write(root.join("sub/b.md"), CASE.replace("elevator-01", "elevator-02")).unwrap();
+        std::fs::write(
+            root.join("sub/b.md"),
+            CASE.replace("elevator-01", "elevator-02"),
+        )
+        .unwrap();
         std::fs::write(root.join("sub/dup.md"), CASE).unwrap();
         std::fs::write(root.join("bad.md"), "没有 front matter").unwrap();
         std::fs::write(root.join("README.md"), "说明文件不是案例").unwrap();
@@ -279,7 +297,9 @@ mod tests {
         assert_eq!(loaded.errors.len(), 2, "{:?}", loaded.errors);
         assert!(matches!(loaded.errors[0], CaseError::NoFrontMatter { .. }));
         match &loaded.errors[1] {
-            CaseError::DuplicateId { path, line, first, .. } => {
+            CaseError::DuplicateId {
+                path, line, first, ..
+            } => {
                 assert!(path.ends_with("sub/dup.md"));
                 assert_eq!(*line, 2);
                 assert!(first.ends_with("a.md"));

@@ -196,9 +196,12 @@ impl Ctx<'_> {
 pub fn valid_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 100
-        && id
-            .split('-')
-            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && id.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
 }
 
 /// Parse and validate the front matter of `split`.
@@ -232,34 +235,44 @@ pub fn parse(
     for key in map.keys() {
         let name = match key {
             Value::String(s) => s.clone(),
-            other => serde_yaml_ng::to_string(other).unwrap_or_default().trim().to_string(),
+            other => serde_yaml_ng::to_string(other)
+                .unwrap_or_default()
+                .trim()
+                .to_string(),
         };
         if !KNOWN_KEYS.contains(&name.as_str()) {
             warnings.push(CaseWarning {
                 path: path.to_path_buf(),
                 line: ctx.key_line(&name),
-                message: format!("未知字段 {name}（已忽略；可用字段：{}）", KNOWN_KEYS.join("、")),
+                message: format!(
+                    "未知字段 {name}（已忽略；可用字段：{}）",
+                    KNOWN_KEYS.join("、")
+                ),
             });
         }
     }
     let get = |k: &str| map.get(k);
 
-    let id = ctx.text("id", get("id"))?.ok_or_else(|| CaseError::MissingField {
-        path: path.to_path_buf(),
-        line: split.open_line,
-        field: "id",
-    })?;
+    let id = ctx
+        .text("id", get("id"))?
+        .ok_or_else(|| CaseError::MissingField {
+            path: path.to_path_buf(),
+            line: split.open_line,
+            field: "id",
+        })?;
     if !valid_id(&id) {
         return Err(ctx.invalid(
             "id",
             format!("“{id}”只能由小写英文字母、数字和连字符组成，例如 parking-01-cuoshi"),
         ));
     }
-    let title = ctx.text("title", get("title"))?.ok_or_else(|| CaseError::MissingField {
-        path: path.to_path_buf(),
-        line: split.open_line,
-        field: "title",
-    })?;
+    let title = ctx
+        .text("title", get("title"))?
+        .ok_or_else(|| CaseError::MissingField {
+            path: path.to_path_buf(),
+            line: split.open_line,
+            field: "title",
+        })?;
 
     let case_topics = ctx.list("topics", get("topics"))?;
     for t in &case_topics {
@@ -267,7 +280,12 @@ pub fn parse(
             let hint = topics
                 .suggest(t)
                 .map(|s| format!("，是不是“{s}”？"))
-                .unwrap_or_else(|| format!("（可用主题：{}）", topics.names().collect::<Vec<_>>().join("、")));
+                .unwrap_or_else(|| {
+                    format!(
+                        "（可用主题：{}）",
+                        topics.names().collect::<Vec<_>>().join("、")
+                    )
+                });
             return Err(CaseError::UnknownTopic {
                 path: path.to_path_buf(),
                 line: ctx.value_line("topics", t),
@@ -284,13 +302,13 @@ pub fn parse(
 
     let year = match get("year") {
         None | Some(Value::Null) => None,
-        Some(Value::Number(n)) => Some(n.as_i64().ok_or_else(|| ctx.invalid("year", "应为四位年份，如 2023"))?),
-        Some(Value::String(s)) => Some(
-            s.trim()
-                .trim_end_matches('年')
-                .parse::<i64>()
-                .map_err(|_| ctx.invalid("year", format!("“{s}”不是年份，应写成 2023 这样的四位数")))?,
+        Some(Value::Number(n)) => Some(
+            n.as_i64()
+                .ok_or_else(|| ctx.invalid("year", "应为四位年份，如 2023"))?,
         ),
+        Some(Value::String(s)) => Some(s.trim().trim_end_matches('年').parse::<i64>().map_err(
+            |_| ctx.invalid("year", format!("“{s}”不是年份，应写成 2023 这样的四位数")),
+        )?),
         Some(_) => return Err(ctx.invalid("year", "应为四位年份，如 2023")),
     };
     if let Some(y) = year {
@@ -360,9 +378,15 @@ mod tests {
         assert!(matches!(e, CaseError::NoFrontMatter { .. }));
         assert_eq!(e.line(), Some(1));
         let e = split(&p(), "\n---\nid: a\ntitle: 停车\n\n## 背景\n").unwrap_err();
-        assert!(matches!(e, CaseError::UnclosedFrontMatter { line: 2, .. }), "{e}");
+        assert!(
+            matches!(e, CaseError::UnclosedFrontMatter { line: 2, .. }),
+            "{e}"
+        );
         assert!(e.to_string().starts_with("corpus/t.md:2:"), "{e}");
-        assert!(matches!(split(&p(), "").unwrap_err(), CaseError::NoFrontMatter { .. }));
+        assert!(matches!(
+            split(&p(), "").unwrap_err(),
+            CaseError::NoFrontMatter { .. }
+        ));
     }
 
     fn parse_text(text: &str) -> (Result<FrontMatter, CaseError>, Vec<CaseWarning>) {
@@ -393,24 +417,61 @@ mod tests {
     fn missing_id_or_title_names_the_field() {
         let (r, _) = parse_text("---\ntitle: 无编号\n---\n");
         let e = r.unwrap_err();
-        assert!(matches!(e, CaseError::MissingField { field: "id", line: 1, .. }), "{e}");
+        assert!(
+            matches!(
+                e,
+                CaseError::MissingField {
+                    field: "id",
+                    line: 1,
+                    ..
+                }
+            ),
+            "{e}"
+        );
         let (r, _) = parse_text("---\nid: a-1\n---\n");
-        assert!(matches!(r.unwrap_err(), CaseError::MissingField { field: "title", .. }));
+        assert!(matches!(
+            r.unwrap_err(),
+            CaseError::MissingField { field: "title", .. }
+        ));
     }
 
     #[test]
     fn bad_values_point_at_their_line() {
         let (r, _) = parse_text("---\ntitle: t\nid: Parking_01\n---\n");
         let e = r.unwrap_err();
-        assert!(matches!(e, CaseError::InvalidField { field: "id", line: 3, .. }), "{e}");
-        let (r, _) = parse_text("---\nid: a\ntitle: t\ntopics:\n  - 停车管理\n  - 停车位管理\n---\n");
+        assert!(
+            matches!(
+                e,
+                CaseError::InvalidField {
+                    field: "id",
+                    line: 3,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        let (r, _) =
+            parse_text("---\nid: a\ntitle: t\ntopics:\n  - 停车管理\n  - 停车位管理\n---\n");
         let e = r.unwrap_err();
         assert!(matches!(e, CaseError::UnknownTopic { line: 6, .. }), "{e}");
-        assert!(e.to_string().contains("停车管理"), "suggests the nearest topic: {e}");
+        assert!(
+            e.to_string().contains("停车管理"),
+            "suggests the nearest topic: {e}"
+        );
         let (r, _) = parse_text("---\nid: a\ntitle: t\nyear: 去年\n---\n");
-        assert!(matches!(r.unwrap_err(), CaseError::InvalidField { field: "year", line: 4, .. }));
+        assert!(matches!(
+            r.unwrap_err(),
+            CaseError::InvalidField {
+                field: "year",
+                line: 4,
+                ..
+            }
+        ));
         let (r, _) = parse_text("---\nid: a\ntitle: t\nkind: 新闻\n---\n");
-        assert!(matches!(r.unwrap_err(), CaseError::InvalidField { field: "kind", .. }));
+        assert!(matches!(
+            r.unwrap_err(),
+            CaseError::InvalidField { field: "kind", .. }
+        ));
     }
 
     #[test]
@@ -434,7 +495,9 @@ mod tests {
     fn id_rule() {
         assert!(valid_id("parking-01-cuoshi"));
         assert!(valid_id("a1"));
-        for bad in ["", "-a", "a-", "a--b", "A", "停车", "a_b", "a b", "a/b", "../x"] {
+        for bad in [
+            "", "-a", "a-", "a--b", "A", "停车", "a_b", "a b", "a/b", "../x",
+        ] {
             assert!(!valid_id(bad), "{bad}");
         }
     }

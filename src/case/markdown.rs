@@ -33,7 +33,13 @@ pub fn sections(body: &str, body_line: usize) -> Vec<Section> {
         md_start: usize,
         text: String,
     }
-    let line_at = |offset: usize| body_line + body.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count();
+    let line_at = |offset: usize| {
+        body_line
+            + body.as_bytes()[..offset]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+    };
 
     let mut out = Vec::new();
     let mut cur = Open {
@@ -161,8 +167,16 @@ mod tests {
         assert_eq!(s[1].text, "小区 300 户，车位只有 80 个。");
         assert_eq!(s[1].markdown, "小区 **300** 户，车位只有 80 个。");
         // Raw HTML is not indexed; nested headings stay inside their section.
-        assert!(s[2].text.contains("与产权单位签订错时停车协议。"), "{}", s[2].text);
-        assert!(s[2].text.contains("细节\n夜间 19:00 开放。"), "{}", s[2].text);
+        assert!(
+            s[2].text.contains("与产权单位签订错时停车协议。"),
+            "{}",
+            s[2].text
+        );
+        assert!(
+            s[2].text.contains("细节\n夜间 19:00 开放。"),
+            "{}",
+            s[2].text
+        );
         assert!(s[2].markdown.starts_with("1. 社区党委"));
         assert!(s[3].text.contains("车位\n120"), "{}", s[3].text);
         assert_eq!(s[4].heading, "几点体会");

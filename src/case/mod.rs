@@ -80,10 +80,19 @@ impl SectionKind {
             })
             .trim_end_matches(|c: char| c.is_whitespace() || ":：".contains(c));
         const FAMILIES: [(SectionKind, &[&str]); 4] = [
-            (SectionKind::Measures, &["做法", "举措", "措施", "办法", "对策"]),
-            (SectionKind::Background, &["背景", "问题", "起因", "缘起", "基本情况"]),
+            (
+                SectionKind::Measures,
+                &["做法", "举措", "措施", "办法", "对策"],
+            ),
+            (
+                SectionKind::Background,
+                &["背景", "问题", "起因", "缘起", "基本情况"],
+            ),
             (SectionKind::Outcomes, &["成效", "效果", "成果", "结果"]),
-            (SectionKind::Lessons, &["启示", "经验", "体会", "反思", "思考"]),
+            (
+                SectionKind::Lessons,
+                &["启示", "经验", "体会", "反思", "思考"],
+            ),
         ];
         for (kind, names) in FAMILIES {
             if names.contains(&h) {
@@ -161,9 +170,13 @@ impl Case {
     /// All searchable plain text: title, summary, community, tags and every section.
     pub fn full_text(&self) -> String {
         let mut out = String::with_capacity(4096);
-        for part in [Some(&self.title), self.summary.as_ref(), self.community.as_ref()]
-            .into_iter()
-            .flatten()
+        for part in [
+            Some(&self.title),
+            self.summary.as_ref(),
+            self.community.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
         {
             out.push_str(part);
             out.push('\n');
@@ -403,7 +416,10 @@ mod tests {
     #[test]
     fn region_segments_trim_and_skip_empty() {
         assert_eq!(region_segments("北京市/海淀区"), vec!["北京市", "海淀区"]);
-        assert_eq!(region_segments(" 湖北省 / 武汉市//江汉区/ "), vec!["湖北省", "武汉市", "江汉区"]);
+        assert_eq!(
+            region_segments(" 湖北省 / 武汉市//江汉区/ "),
+            vec!["湖北省", "武汉市", "江汉区"]
+        );
         assert!(region_segments("").is_empty());
     }
 }

@@ -17,6 +17,14 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Segment(args) => segment(g, args.mode),
         Command::Check => check(g),
+        Command::Eval(args) => {
+            let engine = ready_engine(g)?;
+            let queries = anli::eval::read_queries(&args.queries)?;
+            let qrels = anli::eval::read_qrels(&args.qrels)?;
+            let report = anli::eval::evaluate(&engine, &queries, &qrels)?;
+            output::eval(&report, args.json)?;
+            Ok(Outcome::Ok)
+        }
         Command::Index(args) => index(g, args.full),
         Command::Search(args) => {
             let engine = ready_engine(g)?;
@@ -38,8 +46,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             } else if let Some(text) = &args.text {
                 engine.similar_to_text(text, args.limit, &f)?
             } else if let Some(path) = &args.file {
-                let text = std::fs::read_to_string(path)
-                    .with_context(|| format!("无法读取文件 {}（需要 UTF-8 文本）", path.display()))?;
+                let text = std::fs::read_to_string(path).with_context(|| {
+                    format!("无法读取文件 {}（需要 UTF-8 文本）", path.display())
+                })?;
                 engine.similar_to_text(&text, args.limit, &f)?
             } else {
                 bail!("请用 --id、--text 或 --file 之一说明要找什么的相似案例");

@@ -35,15 +35,33 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct Global {
     /// 案例目录（每个案例一个 .md 文件，可以分子目录）
-    #[arg(long, global = true, env = "ANLI_CORPUS", default_value = "corpus", value_name = "目录")]
+    #[arg(
+        long,
+        global = true,
+        env = "ANLI_CORPUS",
+        default_value = "corpus",
+        value_name = "目录"
+    )]
     corpus: PathBuf,
 
     /// 索引目录（可随时删除，会从案例重建）
-    #[arg(long, global = true, env = "ANLI_INDEX", default_value = "index", value_name = "目录")]
+    #[arg(
+        long,
+        global = true,
+        env = "ANLI_INDEX",
+        default_value = "index",
+        value_name = "目录"
+    )]
     index: PathBuf,
 
     /// 词典、停用词、同义词和主题词表所在目录（缺少的文件用程序内置的）
-    #[arg(long, global = true, env = "ANLI_SCHEMA", default_value = "schema", value_name = "目录")]
+    #[arg(
+        long,
+        global = true,
+        env = "ANLI_SCHEMA",
+        default_value = "schema",
+        value_name = "目录"
+    )]
     schema: PathBuf,
 
     /// 显示更多过程信息（-vv 更详细）
@@ -67,6 +85,27 @@ enum Command {
     Segment(SegmentArgs),
     /// 检查案例文件是否合格（不建索引）
     Check,
+    /// 评测检索质量：用标注好的查询集算 nDCG@10、P@5、MRR、recall@20（维护者用）
+    Eval(EvalArgs),
+}
+
+#[derive(Debug, Args)]
+struct EvalArgs {
+    /// 查询文件：每行“编号<Tab>查询”
+    #[arg(
+        long,
+        default_value = "tests/relevance/queries.tsv",
+        value_name = "文件"
+    )]
+    queries: PathBuf,
+
+    /// 标注文件（TREC 格式）：每行“查询编号 0 案例编号 等级(0–2)”
+    #[arg(long, default_value = "tests/relevance/qrels.txt", value_name = "文件")]
+    qrels: PathBuf,
+
+    /// 以 JSON 输出
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -176,11 +215,20 @@ pub fn main() -> ExitCode {
     match commands::run(cli) {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
         Ok(Outcome::Partial) => ExitCode::from(1),
+        // `anli search 停车 | head`: the reader went away; that is not an error.
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             output::print_error(&err);
             ExitCode::from(2)
         }
     }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn init_logging(verbose: u8, quiet: bool) {

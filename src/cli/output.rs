@@ -59,14 +59,64 @@ pub fn results(r: &SearchResults, json: bool, offset: usize) -> anyhow::Result<(
             "summary" => "摘要",
             _ => "正文",
         };
-        writeln!(out, "   【{label}】{}\n", terminal_snippet(&h.snippet, color))?;
+        writeln!(
+            out,
+            "   【{label}】{}\n",
+            terminal_snippet(&h.snippet, color)
+        )?;
+    }
+    Ok(())
+}
+
+/// Print an evaluation report: overall, by query kind, then per query worst first.
+pub fn eval(r: &anli::eval::EvalReport, json: bool) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, r)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{:<10} {:>7} {:>7} {:>7} {:>9} {:>5}",
+        "", "nDCG@10", "P@5", "MRR", "recall@20", "查询数"
+    )?;
+    for (name, m) in [
+        ("全部", &r.overall),
+        ("关键词", &r.keyword),
+        ("问题描述", &r.description),
+    ] {
+        writeln!(
+            out,
+            "{:<10} {:>7.3} {:>7.3} {:>7.3} {:>9.3} {:>5}",
+            name, m.ndcg10, m.p5, m.mrr, m.recall20, m.queries
+        )?;
+    }
+    writeln!(out, "\n逐条（最差的在前）：")?;
+    for q in &r.queries {
+        writeln!(
+            out,
+            "{:<6} nDCG {:.3}  P@5 {:.2}  RR {:.2}  R@20 {:.2}  相关 {:>2}  {}",
+            q.qid, q.ndcg10, q.p5, q.rr, q.recall20, q.relevant, q.query
+        )?;
+    }
+    if !r.unjudged.is_empty() {
+        writeln!(
+            out,
+            "\n没有相关标注、未计分的查询：{}",
+            r.unjudged.join(" ")
+        )?;
     }
     Ok(())
 }
 
 /// Turn the HTML snippet into terminal text: `<em>` becomes bold red (or 「」 when piped).
 fn terminal_snippet(html: &str, color: bool) -> String {
-    let (open, close) = if color { ("\x1b[1;31m", "\x1b[0m") } else { ("「", "」") };
+    let (open, close) = if color {
+        ("\x1b[1;31m", "\x1b[0m")
+    } else {
+        ("「", "」")
+    };
     html.replace("<em>", open)
         .replace("</em>", close)
         .replace("&lt;", "<")
@@ -90,9 +140,11 @@ impl Bar {
         };
         let bar = ProgressBar::with_draw_target(None, target);
         bar.set_style(
-            ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} 个案例 ({per_sec}, 还需 {eta})")
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
+            ProgressStyle::with_template(
+                "{msg} [{bar:30}] {pos}/{len} 个案例 ({per_sec}, 还需 {eta})",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
         );
         Bar { bar }
     }

@@ -25,6 +25,8 @@ use crate::topics::Topics;
 
 /// Most hits one request may ask for.
 pub const MAX_LIMIT: usize = 100;
+/// Texts up to this many characters are treated as a query by [`Engine::similar_to_text`].
+pub const SHORT_TEXT_CHARS: usize = 400;
 /// Terms kept from a text when looking for similar cases.
 pub const SIMILAR_TERMS: usize = 30;
 
@@ -93,7 +95,8 @@ impl Engine {
     /// Open the library's index (it must exist) and read the synonyms.
     pub fn open(library: &Library) -> Result<Engine> {
         let index = library.open_index()?;
-        let fields = Fields::from_schema(&index.schema()).map_err(|e| Error::index(&library.index, e))?;
+        let fields =
+            Fields::from_schema(&index.schema()).map_err(|e| Error::index(&library.index, e))?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::OnCommitWithDelay)
@@ -143,7 +146,9 @@ impl Engine {
 
     fn check(&self, limit: usize, filters: &Filters) -> Result<()> {
         if limit == 0 || limit > MAX_LIMIT {
-            return Err(Error::InvalidQuery(format!("结果条数应在 1 到 {MAX_LIMIT} 之间")));
+            return Err(Error::InvalidQuery(format!(
+                "结果条数应在 1 到 {MAX_LIMIT} 之间"
+            )));
         }
         if let Some(t) = &filters.topic {
             if !self.topics.contains(t) {
@@ -155,7 +160,9 @@ impl Engine {
         }
         if let (Some(a), Some(b)) = (filters.year_from, filters.year_to) {
             if a > b {
-                return Err(Error::InvalidQuery(format!("起始年份 {a} 晚于截止年份 {b}")));
+                return Err(Error::InvalidQuery(format!(
+                    "起始年份 {a} 晚于截止年份 {b}"
+                )));
             }
         }
         Ok(())
@@ -177,7 +184,12 @@ impl Engine {
     }
 
     /// Cases similar to the case `id` (more-like-this over its text), excluding itself.
-    pub fn similar_to_case(&self, id: &str, limit: usize, filters: &Filters) -> Result<SearchResults> {
+    pub fn similar_to_case(
+        &self,
+        id: &str,
+        limit: usize,
+        filters: &Filters,
+    ) -> Result<SearchResults> {
         self.check(limit, filters)?;
         let case = self.case(id)?;
         let mut text = case.full_text();
@@ -189,7 +201,7 @@ impl Engine {
         let terms = self.significant_terms(&searcher, &text);
         let mut clauses = vec![(Occur::Should, self.weighted_terms_query(&terms))];
         for t in &case.topics {
-            clauses.push((Occur::Should, query::topic_boost(&self.fields, t)));
+            clauses.push((Occur::Should, query::topic_boost(&self.fields, t, 1.0)));
         }
         let query = Box::new(BooleanQuery::new(clauses));
         let highlighter = Highlighter::new(&terms);
@@ -203,20 +215,37 @@ impl Engine {
     }
 
     /// Cases similar to a described problem (free text, a paragraph or a whole case).
-    pub fn similar_to_text(&self, text: &str, limit: usize, filters: &Filters) -> Result<SearchResults> {
+    pub fn similar_to_text(
+        &self,
+        text: &str,
+        limit: usize,
+        filters: &Filters,
+    ) -> Result<SearchResults> {
         self.check(limit, filters)?;
         let searcher = self.searcher();
-        let terms = self.significant_terms(&searcher, text);
-        let plan = self.plan(text);
-        if terms.is_empty() && plan.topics.is_empty() {
-            return Err(Error::InvalidQuery("这段文字里没有能用来找相似案例的词".into()));
-        }
-        let mut clauses = vec![(Occur::Should, self.weighted_terms_query(&terms))];
-        for t in &plan.topics {
-            clauses.push((Occur::Should, query::topic_boost(&self.fields, t)));
-        }
-        let query = Box::new(BooleanQuery::new(clauses));
-        let highlighter = Highlighter::new(&terms);
+        // A described problem of a few sentences is searched like a query (synonyms, topic
+        // aliases); a long text (a whole case) by its most distinctive words.
+        let (query, highlighter): (Box<dyn Query>, Highlighter) =
+            if text.chars().count() <= SHORT_TEXT_CHARS {
+                let plan = self.plan(text);
+                if plan.is_empty() {
+                    return Err(Error::InvalidQuery(
+                        "这段文字里没有能用来找相似案例的词".into(),
+                    ));
+                }
+                (
+                    plan.to_query(&self.fields, &searcher),
+                    Highlighter::new(&plan.highlight_terms()),
+                )
+            } else {
+                let terms = self.significant_terms(&searcher, text);
+                if terms.is_empty() {
+                    return Err(Error::InvalidQuery(
+                        "这段文字里没有能用来找相似案例的词".into(),
+                    ));
+                }
+                (self.weighted_terms_query(&terms), Highlighter::new(&terms))
+            };
         let req = SearchRequest {
             query: text.to_string(),
             limit,
@@ -271,7 +300,10 @@ impl Engine {
                     })
                     .collect();
                 let q: Box<dyn Query> = Box::new(tantivy::query::BoostQuery::new(
-                    Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, query::TIE_BREAKER)),
+                    Box::new(DisjunctionMaxQuery::with_tie_breaker(
+                        per_field,
+                        query::TIE_BREAKER,
+                    )),
                     *w,
                 ));
                 (Occur::Should, q)
@@ -302,7 +334,9 @@ impl Engine {
         }
         let query = BooleanQuery::new(clauses);
         let collector = (
-            TopDocs::with_limit(req.limit).and_offset(req.offset).order_by_score(),
+            TopDocs::with_limit(req.limit)
+                .and_offset(req.offset)
+                .order_by_score(),
             Count,
         );
         let (top, total) = searcher
@@ -331,7 +365,9 @@ impl Engine {
     }
 
     fn load(&self, searcher: &Searcher, addr: DocAddress) -> Result<Case> {
-        let doc: TantivyDocument = searcher.doc(addr).map_err(|e| Error::Stored(e.to_string()))?;
+        let doc: TantivyDocument = searcher
+            .doc(addr)
+            .map_err(|e| Error::Stored(e.to_string()))?;
         let json = doc
             .get_first(self.fields.case)
             .and_then(|v| v.as_str())
@@ -342,7 +378,10 @@ impl Engine {
     /// The indexed case with this id.
     pub fn case(&self, id: &str) -> Result<Case> {
         let searcher = self.searcher();
-        let q = TermQuery::new(Term::from_field_text(self.fields.id, id), IndexRecordOption::Basic);
+        let q = TermQuery::new(
+            Term::from_field_text(self.fields.id, id),
+            IndexRecordOption::Basic,
+        );
         let top = searcher
             .search(&q, &TopDocs::with_limit(1).order_by_score())
             .map_err(|e| Error::Stored(e.to_string()))?;

@@ -30,11 +30,15 @@ use crate::topics::Topics;
 /// Weight of the non-best fields in a field disjunction.
 pub const TIE_BREAKER: f32 = 0.2;
 /// Weight of a synonym relative to the word typed.
-pub const SYNONYM_WEIGHT: f32 = 0.8;
+pub const SYNONYM_WEIGHT: f32 = 0.7;
 /// Weight of the dictionary words inside a typed word (all required).
-pub const SUBWORD_WEIGHT: f32 = 0.5;
-/// Score added to cases of a topic the query names by name or alias.
-pub const TOPIC_BOOST: f32 = 2.0;
+pub const SUBWORD_WEIGHT: f32 = 0.7;
+/// Score added to cases whose main topic the query names by name or alias.
+pub const TOPIC_BOOST: f32 = 4.0;
+/// Score added to cases that list that topic but not first.
+pub const SECONDARY_TOPIC_BOOST: f32 = 1.0;
+/// How much more a topic lifts its cases when the whole query is that topic's name or alias.
+pub const EXACT_TOPIC_FACTOR: f32 = 6.0;
 /// A query with at least this many units is "long": very common units are dropped.
 pub const LONG_QUERY_UNITS: usize = 6;
 /// In a long query, a unit occurring in more than this share of cases is dropped.
@@ -69,11 +73,18 @@ pub struct QueryPlan {
     pub units: Vec<Unit>,
     /// Topics named by the query.
     pub topics: Vec<String>,
+    /// The topic the whole query names (`停车难` is 停车管理): its cases are what the user wants.
+    pub exact_topic: Option<String>,
 }
 
 impl QueryPlan {
     /// Analyze `text`.
-    pub fn build(text: &str, analyzer: &Analyzer, synonyms: &Synonyms, topics: &Topics) -> QueryPlan {
+    pub fn build(
+        text: &str,
+        analyzer: &Analyzer,
+        synonyms: &Synonyms,
+        topics: &Topics,
+    ) -> QueryPlan {
         let words = analyzer.words(text, Mode::Query);
         let mut plan = QueryPlan::default();
         let mut i = 0;
@@ -88,6 +99,10 @@ impl QueryPlan {
         }
         // Aliases the segmenter cut differently still name their topic.
         let normalized = normalize_str(text);
+        let whole = normalized.trim_matches(|c: char| {
+            c.is_whitespace() || c.is_ascii_punctuation() || "，。！？、；：".contains(c)
+        });
+        plan.exact_topic = topics.matching(whole).next().map(|t| t.name.clone());
         for t in topics.all() {
             if t.aliases.iter().chain([&t.name]).any(|a| {
                 let a = normalize_str(a);
@@ -150,7 +165,11 @@ impl QueryPlan {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for unit in &self.units {
             if long {
-                let first = unit.forms[0].tokens.first().map(|(_, t)| t.as_str()).unwrap_or("");
+                let first = unit.forms[0]
+                    .tokens
+                    .first()
+                    .map(|(_, t)| t.as_str())
+                    .unwrap_or("");
                 let df = searcher
                     .doc_freq(&Term::from_field_text(fields.body, first))
                     .unwrap_or(0) as f32;
@@ -164,10 +183,18 @@ impl QueryPlan {
                 .map(|f| (Occur::Should, boosted(form_query(f, fields), f.weight)))
                 .collect();
             let weight = 1.0 + (unit.count as f32).ln();
-            clauses.push((Occur::Should, boosted(Box::new(BooleanQuery::new(forms)), weight)));
+            clauses.push((
+                Occur::Should,
+                boosted(Box::new(BooleanQuery::new(forms)), weight),
+            ));
         }
         for t in &self.topics {
-            clauses.push((Occur::Should, topic_boost(fields, t)));
+            if self.exact_topic.as_ref() != Some(t) {
+                clauses.push((Occur::Should, topic_boost(fields, t, 1.0)));
+            }
+        }
+        if let Some(t) = &self.exact_topic {
+            clauses.push((Occur::Should, topic_boost(fields, t, EXACT_TOPIC_FACTOR)));
         }
         Box::new(BooleanQuery::new(clauses))
     }
@@ -181,13 +208,27 @@ fn boosted(q: Box<dyn Query>, w: f32) -> Box<dyn Query> {
     }
 }
 
-/// A constant lift for the cases of topic `name`.
-pub fn topic_boost(fields: &Fields, name: &str) -> Box<dyn Query> {
-    let term = Term::from_facet(fields.topic, &Facet::from_path([name]));
-    Box::new(ConstScoreQuery::new(
-        Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
-        TOPIC_BOOST,
-    ))
+/// A constant lift for the cases of topic `name`: [`TOPIC_BOOST`] for cases whose main (first)
+/// topic it is, [`SECONDARY_TOPIC_BOOST`] for cases that list it later.
+pub fn topic_boost(fields: &Fields, name: &str, factor: f32) -> Box<dyn Query> {
+    let facet = Facet::from_path([name]);
+    let lift = |field, score| -> (Occur, Box<dyn Query>) {
+        let term = Term::from_facet(field, &facet);
+        (
+            Occur::Should,
+            Box::new(ConstScoreQuery::new(
+                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+                score,
+            )),
+        )
+    };
+    Box::new(BooleanQuery::new(vec![
+        lift(
+            fields.main_topic,
+            factor * (TOPIC_BOOST - SECONDARY_TOPIC_BOOST),
+        ),
+        lift(fields.topic, factor * SECONDARY_TOPIC_BOOST),
+    ]))
 }
 
 /// One form searched across the text fields.
@@ -225,7 +266,10 @@ fn form_query(form: &Form, fields: &Fields) -> Box<dyn Query> {
             boosted(q, boost)
         })
         .collect();
-    Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, TIE_BREAKER))
+    Box::new(DisjunctionMaxQuery::with_tie_breaker(
+        per_field,
+        TIE_BREAKER,
+    ))
 }
 
 /// The query-side tokens of a word or phrase, positions relative to the first.
@@ -335,7 +379,12 @@ impl Filters {
     /// The filter clauses (scoring nothing).
     pub fn clauses(&self, fields: &Fields) -> Vec<(Occur, Box<dyn Query>)> {
         let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut must = |q: Box<dyn Query>| out.push((Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0)) as Box<dyn Query>));
+        let mut must = |q: Box<dyn Query>| {
+            out.push((
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(q, 0.0)) as Box<dyn Query>,
+            ))
+        };
         if let Some(t) = &self.topic {
             must(Box::new(TermQuery::new(
                 Term::from_facet(fields.topic, &Facet::from_path([t.as_str()])),
@@ -352,12 +401,12 @@ impl Filters {
             }
         }
         if self.year_from.is_some() || self.year_to.is_some() {
-            let lo = self
-                .year_from
-                .map_or(Bound::Unbounded, |y| Bound::Included(Term::from_field_i64(fields.year, y)));
-            let hi = self
-                .year_to
-                .map_or(Bound::Unbounded, |y| Bound::Included(Term::from_field_i64(fields.year, y)));
+            let lo = self.year_from.map_or(Bound::Unbounded, |y| {
+                Bound::Included(Term::from_field_i64(fields.year, y))
+            });
+            let hi = self.year_to.map_or(Bound::Unbounded, |y| {
+                Bound::Included(Term::from_field_i64(fields.year, y))
+            });
             must(Box::new(RangeQuery::new(lo, hi)));
         }
         out

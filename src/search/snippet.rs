@@ -23,6 +23,9 @@ pub struct Snippet {
     pub section: &'static str,
 }
 
+/// A section that matched: score, its text, the matches, and the section name.
+type Candidate<'a> = (f32, &'a str, Vec<(usize, usize, usize)>, &'static str);
+
 /// Finds and marks query terms in case text.
 #[derive(Debug, Clone)]
 pub struct Highlighter {
@@ -47,11 +50,19 @@ impl Highlighter {
 
     /// Matches in `text`: (start, end, pattern) as byte offsets of `text`.
     fn matches(&self, text: &str, norm: &mut Normalized) -> Vec<(usize, usize, usize)> {
-        let Some(ac) = &self.ac else { return Vec::new() };
+        let Some(ac) = &self.ac else {
+            return Vec::new();
+        };
         norm.normalize(text);
         let normalized = norm.text(text);
         ac.find_iter(normalized)
-            .map(|m| (norm.to_original(m.start()), norm.to_original(m.end()), m.pattern().as_usize()))
+            .map(|m| {
+                (
+                    norm.to_original(m.start()),
+                    norm.to_original(m.end()),
+                    m.pattern().as_usize(),
+                )
+            })
             .collect()
     }
 
@@ -72,14 +83,18 @@ impl Highlighter {
     /// The best snippet of `case`.
     pub fn snippet(&self, case: &Case) -> Snippet {
         let mut norm = Normalized::default();
-        let mut best: Option<(f32, &str, Vec<(usize, usize, usize)>, &'static str)> = None;
+        let mut best: Option<Candidate<'_>> = None;
         for s in &case.sections {
             let m = self.matches(&s.text, &mut norm);
             if m.is_empty() {
                 continue;
             }
             let score = self.score(&m);
-            let score = if s.kind == SectionKind::Measures { score + 1000.0 } else { score };
+            let score = if s.kind == SectionKind::Measures {
+                score + 1000.0
+            } else {
+                score
+            };
             if best.as_ref().is_none_or(|b| score > b.0) {
                 best = Some((score, s.text.as_str(), m, s.kind.as_str()));
             }
@@ -103,7 +118,11 @@ impl Highlighter {
                     .section(SectionKind::Measures)
                     .map(|s| (s.text.as_str(), "measures"))
                     .or_else(|| case.summary.as_deref().map(|s| (s, "summary")))
-                    .or_else(|| case.sections.first().map(|s| (s.text.as_str(), s.kind.as_str())))
+                    .or_else(|| {
+                        case.sections
+                            .first()
+                            .map(|s| (s.text.as_str(), s.kind.as_str()))
+                    })
                     .unwrap_or(("", "summary"));
                 Snippet {
                     html: self.window(text, &[]),
@@ -124,7 +143,11 @@ impl Highlighter {
     fn window(&self, text: &str, m: &[(usize, usize, usize)]) -> String {
         let limit = SNIPPET_CHARS;
         // Byte offset of every char boundary, to count in characters.
-        let bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+        let bounds: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([text.len()])
+            .collect();
         let chars = bounds.len() - 1;
         if chars <= limit {
             return render(text, 0, text.len(), m, false, false);
@@ -136,7 +159,11 @@ impl Highlighter {
         for (i, &(s, _, _)) in m.iter().enumerate() {
             let start_char = char_at(s);
             let end_byte = bounds[(start_char + limit).min(chars)];
-            let inside: Vec<_> = m[i..].iter().copied().take_while(|&(_, e, _)| e <= end_byte).collect();
+            let inside: Vec<_> = m[i..]
+                .iter()
+                .copied()
+                .take_while(|&(_, e, _)| e <= end_byte)
+                .collect();
             let score = self.score(&inside);
             if score > best_score {
                 best_score = score;
@@ -162,7 +189,14 @@ impl Highlighter {
 }
 
 /// HTML-escape `text[from..to]` with `<em>` around matches inside it.
-fn render(text: &str, from: usize, to: usize, m: &[(usize, usize, usize)], before: bool, after: bool) -> String {
+fn render(
+    text: &str,
+    from: usize,
+    to: usize,
+    m: &[(usize, usize, usize)],
+    before: bool,
+    after: bool,
+) -> String {
     let mut out = String::with_capacity((to - from) * 2);
     if before {
         out.push('…');
@@ -238,7 +272,10 @@ mod tests {
         let h = Highlighter::new(&[("电梯".into(), 2.0)]);
         let c = case(&[
             (SectionKind::Background, "老楼没有电梯，电梯是大家的心病。"),
-            (SectionKind::Measures, "社区党委牵头推动加装电梯，先开协调会。"),
+            (
+                SectionKind::Measures,
+                "社区党委牵头推动加装电梯，先开协调会。",
+            ),
         ]);
         let s = h.snippet(&c);
         assert_eq!(s.section, "measures");
@@ -254,7 +291,10 @@ mod tests {
         ]);
         let s = h.snippet(&c);
         assert_eq!(s.section, "outcomes");
-        assert_eq!(s.html, "&lt;b&gt;<em>１２３４５</em>&lt;/b&gt;诉求下降一半。");
+        assert_eq!(
+            s.html,
+            "&lt;b&gt;<em>１２３４５</em>&lt;/b&gt;诉求下降一半。"
+        );
     }
 
     #[test]
@@ -264,8 +304,16 @@ mod tests {
         let h = Highlighter::new(&[("电瓶车".into(), 3.0), ("充电".into(), 2.0)]);
         let c = case(&[(SectionKind::Measures, &text)]);
         let s = h.snippet(&c);
-        assert!(s.html.starts_with('…') && s.html.ends_with('…'), "{}", s.html);
-        assert!(s.html.contains("<em>电瓶车</em><em>充电</em>"), "{}", s.html);
+        assert!(
+            s.html.starts_with('…') && s.html.ends_with('…'),
+            "{}",
+            s.html
+        );
+        assert!(
+            s.html.contains("<em>电瓶车</em><em>充电</em>"),
+            "{}",
+            s.html
+        );
         assert!(s.html.chars().count() <= SNIPPET_CHARS + 40);
     }
 
@@ -273,6 +321,12 @@ mod tests {
     fn no_match_shows_the_start_of_measures() {
         let h = Highlighter::new(&[]);
         let c = case(&[(SectionKind::Measures, "先摸底，再议事。")]);
-        assert_eq!(h.snippet(&c), Snippet { html: "先摸底，再议事。".into(), section: "measures" });
+        assert_eq!(
+            h.snippet(&c),
+            Snippet {
+                html: "先摸底，再议事。".into(),
+                section: "measures"
+            }
+        );
     }
 }

@@ -51,7 +51,8 @@ impl Synonyms {
                     return Err(Error::Resource {
                         path: file.path.clone(),
                         line,
-                        message: "一组同义词至少要有两个词，用逗号隔开，例如：电瓶车, 电动自行车".into(),
+                        message: "一组同义词至少要有两个词，用逗号隔开，例如：电瓶车, 电动自行车"
+                            .into(),
                     });
                 }
                 for w in &group {
