@@ -358,7 +358,26 @@ impl Library {
                 .filter_map(|e| e.ok())
                 .any(|e| {
                     let name = e.file_name().to_string_lossy().to_string();
-                    !name.starts_with('.') && !name.eq_ignore_ascii_case("readme.md")
+                    // Hidden files, our README and the remains of a tantivy index are ours.
+                    let tantivy_file = Path::new(&name)
+                        .extension()
+                        .and_then(|x| x.to_str())
+                        .is_some_and(|x| {
+                            matches!(
+                                x,
+                                "idx"
+                                    | "pos"
+                                    | "term"
+                                    | "store"
+                                    | "fast"
+                                    | "fieldnorm"
+                                    | "del"
+                                    | "json"
+                            )
+                        });
+                    !name.starts_with('.')
+                        && !name.eq_ignore_ascii_case("readme.md")
+                        && !tantivy_file
                 });
             if foreign {
                 return Err(Error::NotAnIndex { path: dir.clone() });

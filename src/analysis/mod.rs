@@ -169,6 +169,11 @@ impl Analyzer {
         &self.fingerprint
     }
 
+    /// The underlying jieba segmenter (with our dictionary loaded), for comparisons.
+    pub fn jieba(&self) -> &Jieba {
+        &self.jieba
+    }
+
     /// Whether `word` (normalized) is a stop word.
     pub fn is_stopword(&self, word: &str) -> bool {
         self.stopwords.contains(word)
