@@ -25,7 +25,9 @@ mod tokenizer;
 pub use normalize::{normalize_char, normalize_str, Normalized};
 pub use tokenizer::{AnliTokenStream, AnliTokenizer};
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+
+use rustc_hash::FxHashSet;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use jieba_rs::Jieba;
@@ -88,7 +90,9 @@ pub struct Word {
 /// words of `schema/stopwords.txt`.
 pub struct Analyzer {
     jieba: Jieba,
-    stopwords: HashSet<String>,
+    stopwords: FxHashSet<Box<str>>,
+    /// Longest stop word in bytes: longer tokens skip the set lookup.
+    stopword_max: usize,
     fingerprint: String,
 }
 
@@ -132,15 +136,17 @@ impl Analyzer {
             let needed = jieba.suggest_freq(word);
             jieba.add_word(word, Some(freq.unwrap_or(0).max(needed)), tag);
         }
-        let stopwords = stopwords_file
+        let stopwords: FxHashSet<Box<str>> = stopwords_file
             .entries()
-            .map(|(_, w)| normalize_str(w.trim()))
+            .map(|(_, w)| normalize_str(w.trim()).into_boxed_str())
             .filter(|w| !w.is_empty())
             .collect();
+        let stopword_max = stopwords.iter().map(|w| w.len()).max().unwrap_or(0);
         let fingerprint = crate::resources::fingerprint(&[dict, stopwords_file]);
         Ok(Analyzer {
             jieba,
             stopwords,
+            stopword_max,
             fingerprint,
         })
     }
@@ -175,8 +181,9 @@ impl Analyzer {
     }
 
     /// Whether `word` (normalized) is a stop word.
+    #[inline]
     pub fn is_stopword(&self, word: &str) -> bool {
-        self.stopwords.contains(word)
+        word.len() <= self.stopword_max && self.stopwords.contains(word)
     }
 
     /// Whether `word` is in the dictionary (jieba's or ours).
@@ -231,13 +238,20 @@ impl Analyzer {
         spans.clear();
         norm.normalize(input);
         let text = norm.text(input);
+        let mut cursor = 0;
         match mode {
             Mode::Precise => {
                 for t in self.jieba.cut(text, true) {
                     if t.word.chars().all(char::is_whitespace) {
                         continue;
                     }
-                    spans.push(self.span(norm, t.byte_start, t.byte_end, spans.len()));
+                    spans.push(span(
+                        norm,
+                        &mut cursor,
+                        t.byte_start,
+                        t.byte_end,
+                        spans.len(),
+                    ));
                 }
             }
             Mode::Query => {
@@ -246,8 +260,8 @@ impl Analyzer {
                     if !is_word(t.word) {
                         continue;
                     }
-                    if t.word.len() <= MAX_TOKEN_BYTES && !self.stopwords.contains(t.word) {
-                        spans.push(self.span(norm, t.byte_start, t.byte_end, position));
+                    if t.word.len() <= MAX_TOKEN_BYTES && !self.is_stopword(t.word) {
+                        spans.push(span(norm, &mut cursor, t.byte_start, t.byte_end, position));
                     }
                     position += 1;
                 }
@@ -262,9 +276,16 @@ impl Analyzer {
                         continue;
                     }
                     if t.word.len() <= MAX_TOKEN_BYTES {
-                        self.push_inner_words(t.word, t.byte_start, position, norm, spans);
-                        if !self.stopwords.contains(t.word) {
-                            spans.push(self.span(norm, t.byte_start, t.byte_end, position));
+                        self.push_inner_words(
+                            t.word,
+                            t.byte_start,
+                            position,
+                            norm,
+                            &mut cursor,
+                            spans,
+                        );
+                        if !self.is_stopword(t.word) {
+                            spans.push(span(norm, &mut cursor, t.byte_start, t.byte_end, position));
                         }
                     }
                     position += 1;
@@ -282,6 +303,7 @@ impl Analyzer {
         base: usize,
         position: usize,
         norm: &Normalized,
+        cursor: &mut usize,
         spans: &mut Vec<Span>,
     ) {
         const MAX_CHARS: usize = 16;
@@ -304,29 +326,39 @@ impl Analyzer {
             }
             for i in 0..=n - len {
                 let gram = &word[bounds[i]..bounds[i + len]];
-                if self.jieba.has_word(gram) && !self.stopwords.contains(gram) {
-                    spans.push(self.span(norm, base + bounds[i], base + bounds[i + len], position));
+                if self.jieba.has_word(gram) && !self.is_stopword(gram) {
+                    spans.push(span(
+                        norm,
+                        cursor,
+                        base + bounds[i],
+                        base + bounds[i + len],
+                        position,
+                    ));
                 }
             }
         }
     }
+}
 
-    #[inline]
-    fn span(&self, norm: &Normalized, start: usize, end: usize, position: usize) -> Span {
-        Span {
-            norm_start: start as u32,
-            norm_end: end as u32,
-            start: norm.to_original(start) as u32,
-            end: norm.to_original(end) as u32,
-            position: position as u32,
-        }
+#[inline]
+fn span(norm: &Normalized, cursor: &mut usize, start: usize, end: usize, position: usize) -> Span {
+    Span {
+        norm_start: start as u32,
+        norm_end: end as u32,
+        start: norm.to_original_from(cursor, start) as u32,
+        end: norm.to_original_from(cursor, end) as u32,
+        position: position as u32,
     }
 }
 
 /// A token worth indexing: it has at least one letter, digit or ideograph.
 #[inline]
 fn is_word(word: &str) -> bool {
-    word.chars().any(char::is_alphanumeric)
+    word.chars().any(|c| {
+        c.is_ascii_alphanumeric()
+            || ('\u{4E00}'..='\u{9FFF}').contains(&c)
+            || (!c.is_ascii() && c.is_alphanumeric())
+    })
 }
 
 #[cfg(test)]

@@ -33,8 +33,13 @@ pub fn normalize_char(c: char) -> char {
 fn needs_change(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_uppercase()
+    } else if c >= '\u{3000}' {
+        // CJK and everything after it: only the full-width forms and the ideographic space
+        // change (no letter case up there but the full-width Latin, inside that range).
+        matches!(c, '\u{FF01}'..='\u{FF5E}' | '\u{3000}')
+            || (c >= '\u{A640}' && c < '\u{AB00}' && c.is_uppercase())
     } else {
-        matches!(c, '\u{FF01}'..='\u{FF5E}' | '\u{3000}') || c.is_uppercase()
+        c.is_uppercase()
     }
 }
 
@@ -65,17 +70,26 @@ impl Normalized {
         };
         self.copied = true;
         self.text.reserve(input.len());
-        self.text.push_str(&input[..start]);
         let mut delta: i64 = 0;
-        for c in input[start..].chars() {
+        // Copy unchanged runs in bulk; only changed characters are re-encoded.
+        let mut copied_to = start;
+        self.text.push_str(&input[..start]);
+        for (i, c) in input[start..].char_indices() {
+            if !needs_change(c) {
+                continue;
+            }
+            let i = start + i;
+            self.text.push_str(&input[copied_to..i]);
             let n = normalize_char(c);
             self.text.push(n);
+            copied_to = i + c.len_utf8();
             let diff = c.len_utf8() as i64 - n.len_utf8() as i64;
             if diff != 0 {
                 delta += diff;
                 self.shifts.push((self.text.len() as u32, delta));
             }
         }
+        self.text.push_str(&input[copied_to..]);
     }
 
     /// The normalized text; `input` must be the text last passed to [`Normalized::normalize`].
@@ -85,6 +99,30 @@ impl Normalized {
             &self.text
         } else {
             input
+        }
+    }
+
+    /// Like [`Normalized::to_original`] for offsets that mostly increase: `cursor` remembers
+    /// where the last lookup ended, so a pass over a text costs O(tokens + shifts).
+    #[inline]
+    pub fn to_original_from(&self, cursor: &mut usize, offset: usize) -> usize {
+        if self.shifts.is_empty() {
+            return offset;
+        }
+        if *cursor > 0 && self.shifts[*cursor - 1].0 as usize > offset {
+            // Went backwards: start over.
+            *cursor = self
+                .shifts
+                .partition_point(|&(at, _)| at as usize <= offset);
+        } else {
+            while *cursor < self.shifts.len() && self.shifts[*cursor].0 as usize <= offset {
+                *cursor += 1;
+            }
+        }
+        if *cursor == 0 {
+            offset
+        } else {
+            (offset as i64 + self.shifts[*cursor - 1].1) as usize
         }
     }
 
@@ -153,5 +191,14 @@ mod tests {
         let s = norm.find('a').unwrap();
         assert_eq!(&input[n.to_original(s)..n.to_original(s + 1)], "Ａ");
         assert_eq!(n.to_original(norm.len()), input.len());
+        // The cursor version agrees, forwards and backwards.
+        let mut cursor = 0;
+        for off in [0, 3, 6, 11, 14, 6, 0, norm.len()] {
+            assert_eq!(
+                n.to_original_from(&mut cursor, off),
+                n.to_original(off),
+                "offset {off}"
+            );
+        }
     }
 }

@@ -274,6 +274,19 @@ mod tests {
     }
 
     #[test]
+    fn oversize_files_are_refused_before_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("big.md");
+        let mut text = CASE.to_string();
+        text.push_str(&"很长的一行。".repeat(MAX_CASE_BYTES as usize / 18 + 10));
+        std::fs::write(&p, text).unwrap();
+        let mut w = Vec::new();
+        let e = read_case(&p, "big.md", &Topics::builtin(), &mut w).unwrap_err();
+        assert!(matches!(e, CaseError::TooLarge { .. }), "{e}");
+        assert!(e.to_string().contains("big.md"));
+    }
+
+    #[test]
     fn loads_a_folder_reporting_bad_and_duplicate_files() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
