@@ -37,7 +37,7 @@ fn needs_change(c: char) -> bool {
         // CJK and everything after it: only the full-width forms and the ideographic space
         // change (no letter case up there but the full-width Latin, inside that range).
         matches!(c, '\u{FF01}'..='\u{FF5E}' | '\u{3000}')
-            || (c >= '\u{A640}' && c < '\u{AB00}' && c.is_uppercase())
+            || (('\u{A640}'..'\u{AB00}').contains(&c) && c.is_uppercase())
     } else {
         c.is_uppercase()
     }
