@@ -11,9 +11,11 @@ pub mod case;
 pub mod error;
 pub mod eval;
 pub mod index;
+pub mod render;
 pub mod resources;
 pub mod schema;
 pub mod search;
+pub mod server;
 pub mod topics;
 
 pub use error::{Error, Result};

@@ -1,5 +1,7 @@
 //! The one place that owns pulldown-cmark options, and the split of a body into sections.
 
+use std::ops::Range;
+
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::{Section, SectionKind};
@@ -13,11 +15,77 @@ pub fn options() -> Options {
         | Options::ENABLE_TASKLISTS
 }
 
-/// Render Markdown to HTML. Raw HTML in the source is passed through as text by pulldown-cmark's
-/// escaping rules only when the caller sanitizes; callers that show it to readers must sanitize.
+/// Render Markdown to HTML. Raw HTML in the source passes through: callers that show the result
+/// to readers must sanitize it (see `render`).
 pub fn to_html(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut out, Parser::new_ext(markdown, options()));
+    pulldown_cmark::html::push_html(&mut out, parse(markdown));
+    out
+}
+
+/// The events of `markdown`, with CJK emphasis repaired.
+///
+/// CommonMark does not close `**…**` when the closing `**` follows punctuation and is followed by
+/// a letter — which is how Chinese writes it (`**一、摸底。**社区党委……`), so the stars would
+/// show up literally. Adjacent text is merged and pairs of `**` left in it become strong
+/// emphasis.
+pub fn parse(markdown: &str) -> impl Iterator<Item = Event<'_>> {
+    parse_with_offsets(markdown).into_iter().map(|(e, _)| e)
+}
+
+/// [`parse`] with each event's byte range in `markdown`.
+pub fn parse_with_offsets(markdown: &str) -> Vec<(Event<'_>, Range<usize>)> {
+    let mut out: Vec<(Event<'_>, Range<usize>)> = Vec::new();
+    let mut pending = String::new();
+    let mut pending_range: Option<Range<usize>> = None;
+    let flush = |pending: &mut String,
+                 range: &mut Option<Range<usize>>,
+                 out: &mut Vec<(Event<'_>, Range<usize>)>| {
+        let Some(r) = range.take() else { return };
+        let text = std::mem::take(pending);
+        let parts: Vec<&str> = text.split("**").collect();
+        if parts.len() < 3 {
+            out.push((Event::Text(text.into()), r));
+            return;
+        }
+        // Stars pair up from the left; an odd one out stays literal.
+        let pairs = (parts.len() - 1) / 2;
+        let mut strong = false;
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                if i <= pairs * 2 {
+                    let e = if strong {
+                        Event::End(TagEnd::Strong)
+                    } else {
+                        Event::Start(Tag::Strong)
+                    };
+                    out.push((e, r.clone()));
+                    strong = !strong;
+                } else {
+                    out.push((Event::Text("**".into()), r.clone()));
+                }
+            }
+            if !part.is_empty() {
+                out.push((Event::Text(part.to_string().into()), r.clone()));
+            }
+        }
+    };
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        match event {
+            Event::Text(t) => {
+                pending.push_str(&t);
+                pending_range = Some(match pending_range.take() {
+                    Some(r) => r.start..range.end,
+                    None => range,
+                });
+            }
+            other => {
+                flush(&mut pending, &mut pending_range, &mut out);
+                out.push((other, range));
+            }
+        }
+    }
+    flush(&mut pending, &mut pending_range, &mut out);
     out
 }
 
@@ -72,7 +140,7 @@ pub fn sections(body: &str, body_line: usize) -> Vec<Section> {
         });
     };
 
-    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+    for (event, range) in parse_with_offsets(body) {
         match event {
             Event::Start(Tag::Heading {
                 level: HeadingLevel::H2,
@@ -189,5 +257,27 @@ mod tests {
         assert_eq!(s[0].kind, SectionKind::Other);
         assert!(sections("", 1).is_empty());
         assert!(sections("# 只有标题\n", 1).is_empty());
+    }
+
+    #[test]
+    fn chinese_emphasis_is_repaired() {
+        let md = "**一、先摸底。**社区党委挨家走访，**摸清需求**。单个*星号和 ** 落单的保留";
+        let html = to_html(md);
+        assert!(
+            html.contains("<strong>一、先摸底。</strong>社区党委"),
+            "{html}"
+        );
+        assert!(html.contains("<strong>摸清需求</strong>"), "{html}");
+        let s = sections(md, 1);
+        assert!(
+            s[0].text.starts_with("一、先摸底。社区党委"),
+            "{}",
+            s[0].text
+        );
+        assert!(
+            s[0].text.ends_with("摸清需求。单个*星号和 ** 落单的保留"),
+            "an odd star stays: {}",
+            s[0].text
+        );
     }
 }

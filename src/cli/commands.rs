@@ -17,6 +17,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Segment(args) => segment(g, args.mode),
         Command::Check => check(g),
+        Command::Serve(args) => serve(g, args.addr),
         Command::Eval(args) => {
             let engine = ready_engine(g)?;
             let queries = anli::eval::read_queries(&args.queries)?;
@@ -107,6 +108,31 @@ fn ready_engine(g: &Global) -> Result<Engine> {
         }
     }
     Ok(Engine::open(&lib)?)
+}
+
+fn serve(g: &Global, addr: std::net::SocketAddr) -> Result<Outcome> {
+    let engine = ready_engine(g)?;
+    let lib = library(g)?;
+    let cases = engine.num_cases();
+    let state = anli::server::AppState::new(engine, lib);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("无法启动服务线程")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("无法监听 {addr}（端口可能已被占用，可用 --addr 换一个）"))?;
+        let local = listener.local_addr()?;
+        say(
+            g,
+            format!("anli 已启动：http://{local}/ （{cases} 个案例；按 Ctrl-C 退出）"),
+        );
+        tracing::info!(%local, "listening");
+        anli::server::serve(listener, state, anli::server::shutdown_signal()).await?;
+        say(g, "anli 已退出");
+        Ok(Outcome::Ok)
+    })
 }
 
 fn run_index(g: &Global, lib: &Library, full: bool) -> Result<IndexReport, Error> {

@@ -83,6 +83,8 @@ enum Command {
     Similar(SimilarArgs),
     /// 查看分词结果：从标准输入逐行读入，输出切分后的词（用空格隔开）
     Segment(SegmentArgs),
+    /// 启动网页和接口服务（默认 http://127.0.0.1:7878），用浏览器打开即可检索
+    Serve(ServeArgs),
     /// 检查案例文件是否合格（不建索引）
     Check,
     /// 评测检索质量：用标注好的查询集算 nDCG@10、P@5、MRR、recall@20（维护者用）
@@ -106,6 +108,18 @@ struct EvalArgs {
     /// 以 JSON 输出
     #[arg(long)]
     json: bool,
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// 监听地址；默认只允许本机访问。要让局域网里其他电脑访问，用 0.0.0.0:7878
+    #[arg(
+        long,
+        env = "ANLI_ADDR",
+        default_value = "127.0.0.1:7878",
+        value_name = "地址:端口"
+    )]
+    addr: std::net::SocketAddr,
 }
 
 #[derive(Debug, Args)]

@@ -1,5 +1,6 @@
 //! Ranked search and similar cases over the index. Knows nothing of HTTP.
 
+pub mod facets;
 pub mod query;
 pub mod snippet;
 pub mod synonyms;
@@ -12,6 +13,7 @@ use tantivy::query::{BooleanQuery, DisjunctionMaxQuery, Occur, Query, TermQuery}
 use tantivy::schema::{IndexRecordOption, TantivyDocument, Value};
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, Term};
 
+pub use facets::{FacetCount, Facets};
 pub use query::{Filters, QueryPlan};
 pub use snippet::{Highlighter, Snippet};
 pub use synonyms::Synonyms;
@@ -180,7 +182,52 @@ impl Engine {
         let searcher = self.searcher();
         let query = plan.to_query(&self.fields, &searcher);
         let highlighter = Highlighter::new(&plan.highlight_terms());
-        self.run(&searcher, query, req, &req.query, &highlighter, None)
+        self.run(&searcher, query, req, &req.query, &highlighter, None, None)
+    }
+
+    /// Ranked search plus facet counts (topic, region, year) over the whole result set.
+    pub fn search_with_facets(&self, req: &SearchRequest) -> Result<(SearchResults, Facets)> {
+        self.check(req.limit, &req.filters)?;
+        let plan = self.plan(&req.query);
+        if plan.is_empty() {
+            return Err(Error::InvalidQuery(
+                "查询里没有可检索的词（只有标点或“的、了、怎么办”这类常用词），请换个说法".into(),
+            ));
+        }
+        let searcher = self.searcher();
+        let query = plan.to_query(&self.fields, &searcher);
+        let highlighter = Highlighter::new(&plan.highlight_terms());
+        let mut facets = Facets::default();
+        let results = self.run(
+            &searcher,
+            query,
+            req,
+            &req.query,
+            &highlighter,
+            None,
+            Some(&mut facets),
+        )?;
+        Ok((results, facets))
+    }
+
+    /// Topics with the number of cases listing each, in vocabulary order.
+    pub fn topic_counts(&self) -> Result<Vec<FacetCount>> {
+        let searcher = self.searcher();
+        let fc = searcher
+            .search(
+                &tantivy::query::AllQuery,
+                &facets::facet_collector("topic", &[]),
+            )
+            .map_err(|e| Error::Stored(e.to_string()))?;
+        let counts = facets::counts(&fc, &[]);
+        Ok(self
+            .topics
+            .names()
+            .map(|t| FacetCount {
+                value: t.to_string(),
+                count: counts.iter().find(|c| c.value == t).map_or(0, |c| c.count),
+            })
+            .collect())
     }
 
     /// Cases similar to the case `id` (more-like-this over its text), excluding itself.
@@ -211,7 +258,7 @@ impl Engine {
             offset: 0,
             filters: filters.clone(),
         };
-        self.run(&searcher, query, &req, id, &highlighter, Some(id))
+        self.run(&searcher, query, &req, id, &highlighter, Some(id), None)
     }
 
     /// Cases similar to a described problem (free text, a paragraph or a whole case).
@@ -252,7 +299,7 @@ impl Engine {
             offset: 0,
             filters: filters.clone(),
         };
-        self.run(&searcher, query, &req, text, &highlighter, None)
+        self.run(&searcher, query, &req, text, &highlighter, None, None)
     }
 
     /// The most distinctive words of `text` by tf·idf against the index, with weights in (0, 1].
@@ -312,6 +359,7 @@ impl Engine {
         Box::new(BooleanQuery::new(clauses))
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn run(
         &self,
         searcher: &Searcher,
@@ -320,6 +368,7 @@ impl Engine {
         shown_query: &str,
         highlighter: &Highlighter,
         exclude: Option<&str>,
+        facets: Option<&mut Facets>,
     ) -> Result<SearchResults> {
         let mut clauses = req.filters.clauses(&self.fields);
         clauses.push((Occur::Must, scoring));
@@ -339,9 +388,34 @@ impl Engine {
                 .order_by_score(),
             Count,
         );
-        let (top, total) = searcher
-            .search(&query, &collector)
-            .map_err(|e| Error::Stored(e.to_string()))?;
+        let (top, total) = match facets {
+            None => searcher
+                .search(&query, &collector)
+                .map_err(|e| Error::Stored(e.to_string()))?,
+            Some(out) => {
+                let region: Vec<&str> = req
+                    .filters
+                    .region
+                    .as_deref()
+                    .map(crate::case::region_segments)
+                    .unwrap_or_default();
+                let all = (
+                    collector,
+                    (
+                        facets::facet_collector("topic", &[]),
+                        facets::facet_collector("region", &region),
+                        facets::YearCounts,
+                    ),
+                );
+                let ((top, total), (topics, regions, years)) = searcher
+                    .search(&query, &all)
+                    .map_err(|e| Error::Stored(e.to_string()))?;
+                out.topic = facets::counts(&topics, &[]);
+                out.region = facets::counts(&regions, &region);
+                out.year = facets::year_counts(years);
+                (top, total)
+            }
+        };
         let mut hits = Vec::with_capacity(top.len());
         for (score, addr) in top {
             let case = self.load(searcher, addr)?;

@@ -134,7 +134,17 @@ impl QueryPlan {
     }
 
     /// Every token worth highlighting, with a weight (longer and typed words weigh more).
+    /// Single characters are left out when the query has longer words: lighting up every 车
+    /// and 里 says nothing about why a case matched.
     pub fn highlight_terms(&self) -> Vec<(String, f32)> {
+        let mut terms = self.all_highlight_terms();
+        if terms.iter().any(|(t, _)| t.chars().count() > 1) {
+            terms.retain(|(t, _)| t.chars().count() > 1 || t.is_ascii());
+        }
+        terms
+    }
+
+    fn all_highlight_terms(&self) -> Vec<(String, f32)> {
         let mut out: Vec<(String, f32)> = Vec::new();
         for u in &self.units {
             for f in &u.forms {
@@ -344,7 +354,15 @@ fn match_synonym(
         }
         for alt in alternatives {
             let tokens = tokens_of(alt, analyzer);
-            if !tokens.is_empty() {
+            // An alternative that lost a piece to the stop words (过道 → 道) would match
+            // something else entirely: leave it out.
+            let kept: usize = tokens.iter().map(|(_, t)| t.len()).sum();
+            let letters = alt
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .map(char::len_utf8)
+                .sum::<usize>();
+            if !tokens.is_empty() && kept == letters {
                 unit.forms.push(Form {
                     tokens,
                     weight: SYNONYM_WEIGHT,

@@ -1,0 +1,144 @@
+//! The HTTP service: a JSON API and the web page secretaries use, from one binary.
+//!
+//! One [`Engine`] (searcher, analyzer, synonyms) is shared by all requests; it picks up commits
+//! made by `anli index` in another process by itself. Errors are JSON `{code, message}` with the
+//! right status; nothing a client sends produces a 500.
+
+mod api;
+mod pages;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::http::{header, HeaderValue};
+use axum::routing::{get, post};
+use axum::Router;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::index::Library;
+use crate::search::Engine;
+
+pub use api::ApiError;
+
+/// Largest request body accepted (a described problem of a few thousand characters fits).
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Longest query accepted, in characters.
+pub const MAX_QUERY_CHARS: usize = 2000;
+/// Longest text accepted by `POST /api/similar`, in characters.
+pub const MAX_TEXT_CHARS: usize = 20_000;
+/// Deepest page offset accepted.
+pub const MAX_OFFSET: usize = 10_000;
+
+/// What every request handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    engine: Engine,
+    library: Library,
+    templates: minijinja::Environment<'static>,
+}
+
+impl AppState {
+    /// State over an open engine.
+    pub fn new(engine: Engine, library: Library) -> AppState {
+        AppState {
+            inner: Arc::new(Inner {
+                engine,
+                library,
+                templates: pages::templates(),
+            }),
+        }
+    }
+
+    /// The shared engine.
+    pub fn engine(&self) -> &Engine {
+        &self.inner.engine
+    }
+
+    fn library(&self) -> &Library {
+        &self.inner.library
+    }
+
+    fn templates(&self) -> &minijinja::Environment<'static> {
+        &self.inner.templates
+    }
+}
+
+/// The router: API under `/api`, pages at `/` and `/cases/{id}`, assets under `/static`.
+pub fn router(state: AppState) -> Router {
+    let csp = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+               base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'";
+    Router::new()
+        .route("/api/search", get(api::search))
+        .route("/api/cases/{id}", get(api::case))
+        .route("/api/cases/{id}/similar", get(api::similar_to_case))
+        .route("/api/similar", post(api::similar_to_text))
+        .route("/api/topics", get(api::topics))
+        .route("/api/health", get(api::health))
+        .route("/api/stats", get(api::stats))
+        .route("/api/{*rest}", get(api::not_found).post(api::not_found))
+        .route("/", get(pages::search))
+        .route("/cases/{id}", get(pages::case))
+        .route("/static/app.css", get(pages::css))
+        .route("/static/app.js", get(pages::js))
+        .fallback(pages::not_found)
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(CatchPanicLayer::custom(api::panic_response))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(csp),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serve on `listener` until `shutdown` completes, then finish the requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("收到退出信号，处理完进行中的请求后退出");
+}

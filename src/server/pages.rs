@@ -1,0 +1,383 @@
+//! The web page: plain HTML forms and links (works without script; `app.js` only improves
+//! typing), rendered with minijinja templates built into the binary.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use minijinja::{context, Environment};
+use serde::Serialize;
+
+use super::api::{self, ApiError, SearchParams};
+use super::{AppState, MAX_OFFSET};
+use crate::case::front_matter::valid_id;
+use crate::search::Filters;
+
+/// Results per page on the web page.
+const PAGE_SIZE: usize = 10;
+
+/// Example queries shown to a first-time user.
+const EXAMPLES: &[&str] = &[
+    "停车难",
+    "加梯",
+    "业委会换届",
+    "楼道里总有人给电瓶车充电，怕着火，说了也不听",
+    "一楼邻居死活不同意装电梯，楼上老人爬不动了",
+    "老小区一直没人管，想请物业进来，可大家都不愿意交钱",
+];
+
+/// The template environment (templates are compiled into the binary).
+pub fn templates() -> Environment<'static> {
+    let mut env = Environment::new();
+    for (name, src) in [
+        ("base.html", include_str!("templates/base.html")),
+        ("search.html", include_str!("templates/search.html")),
+        ("case.html", include_str!("templates/case.html")),
+        ("error.html", include_str!("templates/error.html")),
+    ] {
+        if let Err(e) = env.add_template(name, src) {
+            // A broken built-in template is a bug caught by the tests; keep serving the rest.
+            tracing::error!("template {name}: {e}");
+        }
+    }
+    env
+}
+
+fn render(state: &AppState, status: StatusCode, name: &str, ctx: minijinja::Value) -> Response {
+    match state
+        .templates()
+        .get_template(name)
+        .and_then(|t| t.render(ctx))
+    {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!("rendering {name}: {e}");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Html("<h1>页面出错了</h1>".to_string()),
+            )
+                .into_response()
+        }
+    }
+}
+
+fn error_page(state: &AppState, status: StatusCode, message: &str) -> Response {
+    render(
+        state,
+        status,
+        "error.html",
+        context! { status => status.as_u16(), message },
+    )
+}
+
+/// A `/?…` link with these parameters (empty values left out).
+fn link(params: &[(&str, Option<&str>)]) -> String {
+    let pairs: Vec<(&str, &str)> = params
+        .iter()
+        .filter_map(|(k, v)| v.filter(|v| !v.is_empty()).map(|v| (*k, v)))
+        .collect();
+    match serde_urlencoded::to_string(&pairs) {
+        Ok(q) if !q.is_empty() => format!("/?{q}"),
+        _ => "/".to_string(),
+    }
+}
+
+#[derive(Serialize)]
+struct FacetLink {
+    value: String,
+    label: String,
+    count: u64,
+    url: String,
+    active: bool,
+}
+
+#[derive(Serialize)]
+struct ActiveFilter {
+    label: String,
+    remove_url: String,
+}
+
+#[derive(Serialize)]
+struct HitView {
+    id: String,
+    title: String,
+    url: String,
+    topics: Vec<String>,
+    region: Option<String>,
+    year: Option<i64>,
+    snippet: String,
+    section: &'static str,
+    matched: Vec<String>,
+    score: String,
+}
+
+fn section_label(section: &str) -> &'static str {
+    match section {
+        "measures" => "做法",
+        "background" => "背景",
+        "outcomes" => "成效",
+        "lessons" => "启示",
+        "summary" => "摘要",
+        _ => "正文",
+    }
+}
+
+/// The distinct words marked in a snippet.
+fn marked_words(snippet: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for part in snippet.split("<em>").skip(1) {
+        if let Some((w, _)) = part.split_once("</em>") {
+            if !out.iter().any(|x| x == w) {
+                out.push(w.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// `GET /`: the search box, and results when there is a query.
+pub async fn search(
+    State(state): State<AppState>,
+    params: Result<Query<SearchParams>, QueryRejection>,
+) -> Response {
+    let p = match params {
+        Ok(Query(p)) => p,
+        Err(e) => return error_page(&state, StatusCode::BAD_REQUEST, &ApiError::from(e).message),
+    };
+    let q = p.q.as_deref().map(str::trim).unwrap_or("").to_string();
+    if q.is_empty() {
+        let topics = state.engine().topic_counts().unwrap_or_default();
+        let topic_links: Vec<FacetLink> = topics
+            .into_iter()
+            .map(|t| FacetLink {
+                url: link(&[("q", Some(&t.value))]),
+                label: t.value.clone(),
+                value: t.value,
+                count: t.count,
+                active: false,
+            })
+            .collect();
+        let examples: Vec<_> = EXAMPLES
+            .iter()
+            .map(|e| context! { text => e, url => link(&[("q", Some(e))]) })
+            .collect();
+        return render(
+            &state,
+            StatusCode::OK,
+            "search.html",
+            context! { q => "", examples, topics => topic_links, cases => state.engine().num_cases() },
+        );
+    }
+    let page = match api::parse_count("page", &p.page, 1, MAX_OFFSET / PAGE_SIZE) {
+        Ok(n) => n.max(1),
+        Err(e) => return error_page(&state, e.status(), &e.message),
+    };
+    let offset = (page - 1) * PAGE_SIZE;
+    let (results, error) = match api::run_search(&state, &p, PAGE_SIZE, offset) {
+        Ok(r) => (Some(r), None),
+        Err(e) => (None, Some(e)),
+    };
+    let filters = p.filters(&state).unwrap_or(Filters::default());
+    let region = filters.region.as_deref();
+    let topic = filters.topic.as_deref();
+    let yf = filters.year_from.map(|y| y.to_string());
+    let yt = filters.year_to.map(|y| y.to_string());
+    let base = |topic: Option<&str>, region: Option<&str>, yf: Option<&str>, yt: Option<&str>| {
+        link(&[
+            ("q", Some(&q)),
+            ("topic", topic),
+            ("region", region),
+            ("year_from", yf),
+            ("year_to", yt),
+        ])
+    };
+
+    let mut active = Vec::new();
+    if let Some(t) = topic {
+        active.push(ActiveFilter {
+            label: format!("主题：{t}"),
+            remove_url: base(None, region, yf.as_deref(), yt.as_deref()),
+        });
+    }
+    if let Some(r) = region {
+        active.push(ActiveFilter {
+            label: format!("地区：{r}"),
+            remove_url: base(topic, None, yf.as_deref(), yt.as_deref()),
+        });
+    }
+    if yf.is_some() || yt.is_some() {
+        let label = match (&yf, &yt) {
+            (Some(a), Some(b)) if a == b => format!("年份：{a}"),
+            (a, b) => format!(
+                "年份：{}–{}",
+                a.as_deref().unwrap_or(""),
+                b.as_deref().unwrap_or("")
+            ),
+        };
+        active.push(ActiveFilter {
+            label,
+            remove_url: base(topic, region, None, None),
+        });
+    }
+
+    let Some(r) = results else {
+        let message = error.map(|e| e.message).unwrap_or_default();
+        return render(
+            &state,
+            StatusCode::BAD_REQUEST,
+            "search.html",
+            context! { q, error => message, active },
+        );
+    };
+    let topic_links: Vec<FacetLink> = r
+        .facets
+        .topic
+        .iter()
+        .map(|f| FacetLink {
+            value: f.value.clone(),
+            label: f.value.clone(),
+            count: f.count,
+            url: base(Some(&f.value), region, yf.as_deref(), yt.as_deref()),
+            active: topic == Some(f.value.as_str()),
+        })
+        .collect();
+    let region_links: Vec<FacetLink> = r
+        .facets
+        .region
+        .iter()
+        .map(|f| FacetLink {
+            value: f.value.clone(),
+            label: f.value.rsplit('/').next().unwrap_or(&f.value).to_string(),
+            count: f.count,
+            url: base(topic, Some(&f.value), yf.as_deref(), yt.as_deref()),
+            active: false,
+        })
+        .collect();
+    let year_links: Vec<FacetLink> = r
+        .facets
+        .year
+        .iter()
+        .map(|f| FacetLink {
+            value: f.value.clone(),
+            label: f.value.clone(),
+            count: f.count,
+            url: base(topic, region, Some(&f.value), Some(&f.value)),
+            active: yf.as_deref() == Some(&f.value) && yt.as_deref() == Some(&f.value),
+        })
+        .collect();
+    let case_q = serde_urlencoded::to_string([("q", q.as_str())]).unwrap_or_default();
+    let hits: Vec<HitView> = r
+        .hits
+        .into_iter()
+        .map(|h| HitView {
+            url: format!("/cases/{}?{case_q}", h.id),
+            matched: marked_words(&h.snippet),
+            section: section_label(&h.section),
+            score: format!("{:.1}", h.score),
+            id: h.id,
+            title: h.title,
+            topics: h.topics,
+            region: h.region,
+            year: h.year,
+            snippet: h.snippet,
+        })
+        .collect();
+    let pages = r.total.div_ceil(PAGE_SIZE).max(1);
+    let page_url = |n: usize| {
+        let n = n.to_string();
+        link(&[
+            ("q", Some(&q)),
+            ("topic", topic),
+            ("region", region),
+            ("year_from", yf.as_deref()),
+            ("year_to", yt.as_deref()),
+            ("page", Some(&n)),
+        ])
+    };
+    let prev_url = (page > 1).then(|| page_url(page - 1));
+    let next_url = (page < pages).then(|| page_url(page + 1));
+    render(
+        &state,
+        StatusCode::OK,
+        "search.html",
+        context! {
+            q, total => r.total, hits, page, pages, prev_url, next_url, active,
+            topic_facets => topic_links, region_facets => region_links, year_facets => year_links,
+            first => offset + 1,
+        },
+    )
+}
+
+#[derive(serde::Deserialize)]
+pub struct CaseParams {
+    q: Option<String>,
+}
+
+/// `GET /cases/{id}`: the case, its source and similar cases.
+pub async fn case(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    params: Result<Query<CaseParams>, QueryRejection>,
+) -> Response {
+    let q = params.ok().and_then(|Query(p)| p.q).unwrap_or_default();
+    if !valid_id(&id) {
+        return error_page(&state, StatusCode::NOT_FOUND, "没有这个案例");
+    }
+    let c = match state.engine().case(&id) {
+        Ok(c) => c,
+        Err(crate::Error::CaseNotFound(_)) => {
+            return error_page(&state, StatusCode::NOT_FOUND, "没有这个案例")
+        }
+        Err(e) => return error_page(&state, ApiError::from(e).status(), "读取案例时出错"),
+    };
+    let similar: Vec<_> = state
+        .engine()
+        .similar_to_case(&id, 5, &Filters::default())
+        .map(|r| r.hits)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|h| context! { url => format!("/cases/{}", h.id), title => h.title, region => h.region, year => h.year, topics => h.topics })
+        .collect();
+    let back_url = (!q.trim().is_empty()).then(|| link(&[("q", Some(q.trim()))]));
+    let rendered = crate::render::case(&c);
+    let sections: Vec<_> = rendered
+        .sections
+        .iter()
+        .map(|s| context! { heading => s.heading, kind => s.kind, html => s.html })
+        .collect();
+    render(
+        &state,
+        StatusCode::OK,
+        "case.html",
+        context! { case => rendered, sections, similar, back_url, q },
+    )
+}
+
+/// `GET /static/app.css`.
+pub async fn css() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("static/app.css"),
+    )
+        .into_response()
+}
+
+/// `GET /static/app.js`.
+pub async fn js() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("static/app.js"),
+    )
+        .into_response()
+}
+
+/// Anything else.
+pub async fn not_found(State(state): State<AppState>) -> Response {
+    error_page(&state, StatusCode::NOT_FOUND, "没有这个页面")
+}

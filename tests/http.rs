@@ -1,0 +1,488 @@
+//! The HTTP router, driven in-process with `tower::ServiceExt::oneshot`: every endpoint, every
+//! bad input, security headers, and a live reindex by the `anli` binary while requests flow.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+use anli::index::{IndexOptions, NoProgress};
+use anli::server::{router, AppState};
+use anli::{Engine, Library};
+use common::*;
+
+const XSS: &str = "---
+id: xss-test-01
+title: 含有脚本的案例
+topics: [消防安全]
+---
+## 做法
+
+消防通道<script>alert('x')</script>清理。<img src=x onerror=\"alert(1)\">
+
+[点我](javascript:alert(1))
+";
+
+fn app(f: &Fixture) -> Router {
+    let lib = Library::open(&f.corpus(), &f.index(), &schema_dir()).unwrap();
+    lib.index(&IndexOptions::default(), &NoProgress).unwrap();
+    let engine = Engine::open(&lib).unwrap();
+    router(AppState::new(engine, lib))
+}
+
+fn standard_app() -> (Fixture, Router) {
+    let f = Fixture::standard();
+    f.write("xss.md", XSS);
+    let r = app(&f);
+    (f, r)
+}
+
+async fn send(app: &Router, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+    (status, headers, body)
+}
+
+async fn get(app: &Router, uri: &str) -> (StatusCode, serde_json::Value) {
+    let (s, h, b) = send(app, Request::get(uri).body(Body::empty()).unwrap()).await;
+    if uri.starts_with("/api/") {
+        assert_eq!(h[header::CONTENT_TYPE], "application/json", "{uri}");
+    }
+    (
+        s,
+        serde_json::from_slice(&b).unwrap_or(serde_json::Value::Null),
+    )
+}
+
+async fn post(
+    app: &Router,
+    uri: &str,
+    content_type: &str,
+    body: impl Into<Body>,
+) -> (StatusCode, serde_json::Value) {
+    let req = Request::post(uri)
+        .header(header::CONTENT_TYPE, content_type)
+        .body(body.into())
+        .unwrap();
+    let (s, _, b) = send(app, req).await;
+    (
+        s,
+        serde_json::from_slice(&b).unwrap_or(serde_json::Value::Null),
+    )
+}
+
+fn enc(s: &str) -> String {
+    serde_urlencoded::to_string([("q", s)]).unwrap()
+}
+
+fn assert_error(status: StatusCode, body: &serde_json::Value, want: StatusCode, code: &str) {
+    assert_eq!(status, want, "{body}");
+    assert_eq!(body["code"], code, "{body}");
+    assert!(!body["message"].as_str().unwrap_or("").is_empty(), "{body}");
+}
+
+#[tokio::test]
+async fn search_returns_hits_and_facets() {
+    let (_f, app) = standard_app();
+    let (s, v) = get(&app, &format!("/api/search?{}&limit=2", enc("电瓶车充电"))).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["query"], "电瓶车充电");
+    assert_eq!(v["hits"][0]["id"], "ebike-test-01");
+    assert!(v["hits"][0]["snippet"].as_str().unwrap().contains("<em>"));
+    for key in [
+        "id", "title", "score", "topics", "region", "year", "snippet", "section",
+    ] {
+        assert!(v["hits"][0].get(key).is_some(), "hit has {key}");
+    }
+    let topics = v["facets"]["topic"].as_array().unwrap();
+    assert!(
+        topics
+            .iter()
+            .any(|t| t["value"] == "电动车充电" && t["count"] == 1),
+        "{v}"
+    );
+    assert!(
+        v["facets"]["region"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["value"] == "江苏省"),
+        "{v}"
+    );
+    assert!(
+        v["facets"]["year"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|y| y["value"] == "2021"),
+        "{v}"
+    );
+    // Filters and paging.
+    let (s, v) = get(
+        &app,
+        &format!(
+            "/api/search?{}&topic=%E5%8A%A0%E8%A3%85%E7%94%B5%E6%A2%AF",
+            enc("社区")
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["total"], 1);
+    let (_, v) = get(
+        &app,
+        &format!(
+            "/api/search?{}&region=%E5%8C%97%E4%BA%AC%E5%B8%82&year_from=2019&year_to=2020",
+            enc("社区 住户")
+        ),
+    )
+    .await;
+    assert_eq!(v["hits"][0]["id"], "elevator-test-01");
+    let (_, v) = get(&app, &format!("/api/search?{}&offset=50", enc("社区"))).await;
+    assert_eq!(v["hits"].as_array().unwrap().len(), 0);
+}
+
+#[tokio::test]
+async fn bad_search_input_gets_json_errors() {
+    let (_f, app) = standard_app();
+    let long = "停".repeat(2001);
+    for (uri, status, code) in [
+        (
+            "/api/search".to_string(),
+            StatusCode::BAD_REQUEST,
+            "empty_query",
+        ),
+        (
+            "/api/search?q=%20%20".to_string(),
+            StatusCode::BAD_REQUEST,
+            "empty_query",
+        ),
+        (
+            format!("/api/search?{}", enc(&long)),
+            StatusCode::BAD_REQUEST,
+            "query_too_long",
+        ),
+        (
+            "/api/search?q=a&limit=101".to_string(),
+            StatusCode::BAD_REQUEST,
+            "bad_limit",
+        ),
+        (
+            "/api/search?q=a&limit=0".to_string(),
+            StatusCode::BAD_REQUEST,
+            "bad_limit",
+        ),
+        (
+            "/api/search?q=a&limit=-1".to_string(),
+            StatusCode::BAD_REQUEST,
+            "bad_limit",
+        ),
+        (
+            "/api/search?q=a&limit=99999999999999999999999".to_string(),
+            StatusCode::BAD_REQUEST,
+            "bad_limit",
+        ),
+        (
+            "/api/search?q=a&offset=100000000".to_string(),
+            StatusCode::BAD_REQUEST,
+            "bad_offset",
+        ),
+        (
+            "/api/search?q=a&topic=%E5%A4%A9%E6%B0%94".to_string(),
+            StatusCode::BAD_REQUEST,
+            "unknown_topic",
+        ),
+        (
+            "/api/search?q=a&year_from=abc".to_string(),
+            StatusCode::BAD_REQUEST,
+            "bad_year",
+        ),
+        (
+            "/api/search?q=a&year_from=2022&year_to=2020".to_string(),
+            StatusCode::BAD_REQUEST,
+            "bad_year",
+        ),
+        (
+            "/api/search?q=%E7%9A%84".to_string(),
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+        ),
+    ] {
+        let (s, v) = get(&app, &uri).await;
+        assert_error(s, &v, status, code);
+    }
+    // Malformed percent-encoding and invalid UTF-8 never give a 500.
+    for uri in [
+        "/api/search?q=%ZZ%E5",
+        "/api/search?q=%FF%FE",
+        "/api/search?q=a&limit=%FF",
+    ] {
+        let (s, v) = get(&app, uri).await;
+        assert!(s.is_success() || s.is_client_error(), "{uri}: {s} {v}");
+    }
+}
+
+#[tokio::test]
+async fn case_endpoints() {
+    let (_f, app) = standard_app();
+    let (s, v) = get(&app, "/api/cases/elevator-test-01").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["title"], "一楼住户同意了，老楼终于加装电梯");
+    assert_eq!(v["region"], "北京市/海淀区");
+    let sections = v["sections"].as_array().unwrap();
+    assert_eq!(sections[1]["kind"], "measures");
+    assert!(sections[1]["markdown"]
+        .as_str()
+        .unwrap()
+        .contains("日照模拟"));
+    assert!(sections[1]["html"].as_str().unwrap().starts_with("<p>"));
+    // Scripts in a case file never reach the reader.
+    let (_, v) = get(&app, "/api/cases/xss-test-01").await;
+    let html = v["sections"][0]["html"].as_str().unwrap();
+    for bad in ["<script", "onerror", "javascript:"] {
+        assert!(!html.contains(bad), "{html}");
+    }
+    let (s, v) = get(&app, "/api/cases/no-such-case").await;
+    assert_error(s, &v, StatusCode::NOT_FOUND, "not_found");
+    for odd in [
+        "/api/cases/..%2F..%2Fetc%2Fpasswd",
+        "/api/cases/A%20B",
+        "/api/cases/%E5%81%9C",
+    ] {
+        let (s, v) = get(&app, odd).await;
+        assert_error(s, &v, StatusCode::NOT_FOUND, "not_found");
+    }
+    let (s, v) = get(&app, "/api/cases/parking-test-01/similar?limit=2").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|h| h["id"] != "parking-test-01"));
+    let (s, v) = get(&app, "/api/cases/parking-test-01/similar?limit=500").await;
+    assert_error(s, &v, StatusCode::BAD_REQUEST, "bad_limit");
+    let (s, v) = get(&app, "/api/cases/nope/similar").await;
+    assert_error(s, &v, StatusCode::NOT_FOUND, "not_found");
+}
+
+#[tokio::test]
+async fn similar_from_text_and_bad_bodies() {
+    let (_f, app) = standard_app();
+    let (s, v) = post(
+        &app,
+        "/api/similar",
+        "application/json",
+        r#"{"text":"一楼住户不同意加装电梯，怎么协商","limit":2}"#,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["hits"][0]["id"], "elevator-test-01");
+    let long =
+        serde_json::json!({ "text": "楼道里电动自行车充电很危险。".repeat(200) }).to_string();
+    let (s, v) = post(&app, "/api/similar", "application/json", long).await;
+    assert_eq!(s, StatusCode::OK, "a few thousand characters are fine: {v}");
+    let (s, v) = post(&app, "/api/similar", "application/json", r#"{"text":"  "}"#).await;
+    assert_error(s, &v, StatusCode::BAD_REQUEST, "empty_query");
+    let (s, v) = post(
+        &app,
+        "/api/similar",
+        "application/json",
+        r#"{"text":"停车","limit":0}"#,
+    )
+    .await;
+    assert_error(s, &v, StatusCode::BAD_REQUEST, "bad_limit");
+    let (s, v) = post(&app, "/api/similar", "application/json", "这不是 JSON").await;
+    assert_error(s, &v, StatusCode::BAD_REQUEST, "bad_json");
+    let (s, v) = post(&app, "/api/similar", "application/json", r#"{"limit":3}"#).await;
+    assert_error(s, &v, StatusCode::BAD_REQUEST, "bad_json");
+    let (s, v) = post(&app, "/api/similar", "text/plain", r#"{"text":"停车"}"#).await;
+    assert_error(
+        s,
+        &v,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+    );
+    let huge = serde_json::json!({ "text": "停".repeat(40_000) }).to_string();
+    let (s, v) = post(&app, "/api/similar", "application/json", huge).await;
+    assert_error(s, &v, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
+}
+
+#[tokio::test]
+async fn topics_health_stats_and_unknown_paths() {
+    let (_f, app) = standard_app();
+    let (s, v) = get(&app, "/api/topics").await;
+    assert_eq!(s, StatusCode::OK);
+    let topics = v.as_array().unwrap();
+    assert_eq!(topics.len(), 20);
+    let parking = topics.iter().find(|t| t["name"] == "停车管理").unwrap();
+    assert_eq!(parking["count"], 1);
+    assert!(parking["aliases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a == "停车难"));
+    let (s, v) = get(&app, "/api/health").await;
+    assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("ok")));
+    let (s, v) = get(&app, "/api/stats").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["cases"], 4);
+    assert!(v["index_bytes"].as_u64().unwrap() > 0);
+    assert_eq!(v["corpus_fingerprint"].as_str().unwrap().len(), 16);
+    assert!(v["last_indexed"].as_str().unwrap().ends_with('Z'));
+    let (s, v) = get(&app, "/api/nothing-here").await;
+    assert_error(s, &v, StatusCode::NOT_FOUND, "not_found");
+}
+
+#[tokio::test]
+async fn pages_render_with_security_headers() {
+    let (_f, app) = standard_app();
+    let (s, h, b) = send(&app, Request::get("/").body(Body::empty()).unwrap()).await;
+    let html = String::from_utf8(b).unwrap();
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("<form") && html.contains("name=\"q\"") && html.contains("试试这些"),
+        "{html}"
+    );
+    assert!(h[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .contains("script-src 'self'"));
+    assert_eq!(h[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert!(
+        !h.contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN),
+        "no CORS by default"
+    );
+
+    let (s, _, b) = send(
+        &app,
+        Request::get(format!("/?{}", enc("电瓶车充电")))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    let html = String::from_utf8(b).unwrap();
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("楼下建起充电车棚") && html.contains("<em>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("facet-topic") && html.contains("电动车充电"),
+        "{html}"
+    );
+
+    let (s, _, b) = send(
+        &app,
+        Request::get("/cases/xss-test-01")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    let html = String::from_utf8(b).unwrap();
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("相似案例"));
+    assert!(
+        !html.contains("<script>alert")
+            && !html.contains("onerror")
+            && !html.contains("javascript:"),
+        "{html}"
+    );
+
+    let (s, _, _) = send(
+        &app,
+        Request::get("/cases/nope").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _, _) = send(
+        &app,
+        Request::get("/../../etc/passwd")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, h, _) = send(
+        &app,
+        Request::get("/static/app.css").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(h[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/css"));
+    let (s, _, b) = send(
+        &app,
+        Request::get("/?q=%E7%9A%84").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(String::from_utf8(b).unwrap().contains("没有可检索的词"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reindex_while_serving_loses_no_request() {
+    let f = Fixture::standard();
+    let app = app(&f);
+    let uri = format!("/api/search?{}", enc("无障碍坡道"));
+    let (s, v) = get(&app, &uri).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let before = v["total"].as_u64().unwrap_or(0);
+    assert_eq!(before, 0);
+
+    // A new case appears and `anli index` runs in another process.
+    f.write(
+        "ramp.md",
+        &ELEVATOR
+            .replace("elevator-test-01", "elevator-test-09")
+            .replace("日照模拟", "无障碍坡道"),
+    );
+    let corpus = f.corpus();
+    let index = f.index();
+    let indexer = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_anli"))
+            .args(["-q", "index"])
+            .env("ANLI_CORPUS", corpus)
+            .env("ANLI_INDEX", index)
+            .env("ANLI_SCHEMA", schema_dir())
+            .status()
+            .unwrap()
+    });
+    let started = std::time::Instant::now();
+    let mut requests = 0;
+    let mut found = false;
+    while started.elapsed() < std::time::Duration::from_secs(20) {
+        let (s, v) = get(&app, &uri).await;
+        requests += 1;
+        assert_eq!(
+            s,
+            StatusCode::OK,
+            "request {requests} failed during reindex: {v}"
+        );
+        let hits: Vec<&str> = v["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["id"].as_str().unwrap())
+            .collect();
+        assert!(
+            hits.is_empty() || hits == ["elevator-test-09"],
+            "old or new result set, never a mix: {hits:?}"
+        );
+        if hits == ["elevator-test-09"] {
+            found = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(indexer.await.unwrap().success());
+    assert!(
+        found,
+        "the new case became findable without a restart ({requests} requests)"
+    );
+}
