@@ -1,0 +1,182 @@
+//! A real browser against the web page: headless Chromium driven over WebDriver (Debian's
+//! `chromium` and `chromium-driver`, which `.ci/run` installs). A secretary types a problem in
+//! everyday words, sees ranked results with highlights, filters by a topic, opens a case and
+//! follows a similar case. The results page is kept as `target/screenshots/results.png`.
+//!
+//! Skipped, with the reason printed, where chromedriver is not installed.
+
+mod common;
+
+use std::net::TcpListener as StdListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{ClientBuilder, Locator};
+
+use anli::index::{IndexOptions, NoProgress};
+use anli::server::AppState;
+use anli::{Engine, Library};
+use common::*;
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn find_program(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    for dir in std::env::split_paths(&path) {
+        for n in names {
+            let p = dir.join(n);
+            if p.is_file() {
+                return Some(p);
+            }
+        }
+    }
+    None
+}
+
+fn free_port() -> u16 {
+    StdListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn screenshot_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("target"));
+    target.join("screenshots")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secretary_searches_filters_and_reads_cases_in_chromium() {
+    let (Some(driver_bin), Some(browser)) = (
+        find_program(&["chromedriver"]),
+        find_program(&["chromium", "chromium-browser", "google-chrome"]),
+    ) else {
+        eprintln!("skipped: chromium and chromedriver are not installed (Debian: apt-get install chromium chromium-driver)");
+        return;
+    };
+
+    // The service over the bundled corpus, on a free loopback port.
+    let dir = tempfile::tempdir().unwrap();
+    let lib = Library::open(&repo().join("corpus"), &dir.path().join("index"), &schema_dir()).unwrap();
+    lib.index(&IndexOptions::default(), &NoProgress).unwrap();
+    let state = AppState::new(Engine::open(&lib).unwrap(), lib);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(anli::server::serve(listener, state, async {
+        let _ = stopped.await;
+    }));
+
+    // chromedriver.
+    let port = free_port();
+    let _driver = Driver(
+        Command::new(driver_bin)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts"),
+    );
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": browser,
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1280,1600", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--lang=zh-CN"]
+        }),
+    );
+    let mut client = None;
+    for _ in 0..50 {
+        match ClientBuilder::rustls()
+            .unwrap()
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(c) => {
+                client = Some(c);
+                break;
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    }
+    let c = client.expect("connected to chromedriver");
+
+    // 1. The home page, a colloquial problem typed into the box.
+    c.goto(&base).await.unwrap();
+    let examples = c.find_all(Locator::Css(".examples a")).await.unwrap();
+    assert!(examples.len() >= 3, "example queries for a first-time user");
+    let problem = "楼道里总有人给电瓶车充电，怕着火，说了也不听";
+    c.find(Locator::Css("#q")).await.unwrap().send_keys(problem).await.unwrap();
+    c.find(Locator::Css(".searchbox button")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css("ol.hits")).await.unwrap();
+
+    // 2. Ranked results with highlights, the e-bike charging cases first.
+    let hits = c.find_all(Locator::Css("li.hit")).await.unwrap();
+    assert!(hits.len() >= 5, "{} hits", hits.len());
+    let first_meta = hits[0].find(Locator::Css(".meta")).await.unwrap().text().await.unwrap();
+    assert!(first_meta.contains("电动车充电") || first_meta.contains("消防安全"), "{first_meta}");
+    let marks = c.find_all(Locator::Css(".snippet em")).await.unwrap();
+    assert!(!marks.is_empty(), "snippets highlight the matched words");
+    let why = hits[0].find(Locator::Css(".why")).await.unwrap().text().await.unwrap();
+    assert!(why.contains("匹配"), "{why}");
+    let png = c.screenshot().await.unwrap();
+    std::fs::create_dir_all(screenshot_dir()).unwrap();
+    std::fs::write(screenshot_dir().join("results.png"), &png).unwrap();
+    assert!(png.len() > 10_000);
+
+    // 3. Filter by a topic: every hit carries it.
+    let topic_links = c.find_all(Locator::Css("#facet-topic a")).await.unwrap();
+    let mut clicked = false;
+    for a in topic_links {
+        if a.text().await.unwrap() == "消防安全" {
+            a.click().await.unwrap();
+            clicked = true;
+            break;
+        }
+    }
+    assert!(clicked, "a 消防安全 filter is offered");
+    c.wait().for_element(Locator::Css(".active .chip")).await.unwrap();
+    let hits = c.find_all(Locator::Css("li.hit .meta")).await.unwrap();
+    assert!(!hits.is_empty());
+    for h in &hits {
+        assert!(h.text().await.unwrap().contains("消防安全"));
+    }
+
+    // 4. Open a case, then follow a similar case.
+    let title = c.find(Locator::Css("li.hit h3 a")).await.unwrap();
+    let title_text = title.text().await.unwrap();
+    title.click().await.unwrap();
+    let h1 = c.wait().for_element(Locator::Css("article.case h1")).await.unwrap();
+    assert_eq!(h1.text().await.unwrap(), title_text);
+    let measures = c.find(Locator::Css(".sec-measures")).await.unwrap().text().await.unwrap();
+    assert!(measures.chars().count() > 100, "the remedy is shown");
+    assert!(!measures.contains("**"), "Markdown is rendered: {measures}");
+    let similar = c.find(Locator::Css(".similar a")).await.unwrap();
+    let similar_title = similar.text().await.unwrap();
+    similar.click().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let h1 = c.wait().for_element(Locator::Css("article.case h1")).await.unwrap();
+    assert_eq!(h1.text().await.unwrap(), similar_title);
+    assert_ne!(similar_title, title_text);
+
+    // 5. A phone-sized window still shows the search box and results.
+    c.set_window_size(390, 844).await.unwrap();
+    c.goto(&format!("{base}/?q=%E5%8A%A0%E6%A2%AF")).await.unwrap();
+    c.wait().for_element(Locator::Css("li.hit")).await.unwrap();
+    std::fs::write(screenshot_dir().join("results-phone.png"), c.screenshot().await.unwrap()).unwrap();
+
+    c.close().await.unwrap();
+    let _ = stop.send(());
+    server.await.unwrap().unwrap();
+}
