@@ -42,7 +42,11 @@ fn find_program(names: &[&str]) -> Option<PathBuf> {
 }
 
 fn free_port() -> u16 {
-    StdListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    StdListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn screenshot_dir() -> PathBuf {
@@ -64,7 +68,12 @@ async fn secretary_searches_filters_and_reads_cases_in_chromium() {
 
     // The service over the bundled corpus, on a free loopback port.
     let dir = tempfile::tempdir().unwrap();
-    let lib = Library::open(&repo().join("corpus"), &dir.path().join("index"), &schema_dir()).unwrap();
+    let lib = Library::open(
+        &repo().join("corpus"),
+        &dir.path().join("index"),
+        &schema_dir(),
+    )
+    .unwrap();
     lib.index(&IndexOptions::default(), &NoProgress).unwrap();
     let state = AppState::new(Engine::open(&lib).unwrap(), lib);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -117,18 +126,43 @@ async fn secretary_searches_filters_and_reads_cases_in_chromium() {
     let examples = c.find_all(Locator::Css(".examples a")).await.unwrap();
     assert!(examples.len() >= 3, "example queries for a first-time user");
     let problem = "楼道里总有人给电瓶车充电，怕着火，说了也不听";
-    c.find(Locator::Css("#q")).await.unwrap().send_keys(problem).await.unwrap();
-    c.find(Locator::Css(".searchbox button")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("#q"))
+        .await
+        .unwrap()
+        .send_keys(problem)
+        .await
+        .unwrap();
+    c.find(Locator::Css(".searchbox button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     c.wait().for_element(Locator::Css("ol.hits")).await.unwrap();
 
     // 2. Ranked results with highlights, the e-bike charging cases first.
     let hits = c.find_all(Locator::Css("li.hit")).await.unwrap();
     assert!(hits.len() >= 5, "{} hits", hits.len());
-    let first_meta = hits[0].find(Locator::Css(".meta")).await.unwrap().text().await.unwrap();
-    assert!(first_meta.contains("电动车充电") || first_meta.contains("消防安全"), "{first_meta}");
+    let first_meta = hits[0]
+        .find(Locator::Css(".meta"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        first_meta.contains("电动车充电") || first_meta.contains("消防安全"),
+        "{first_meta}"
+    );
     let marks = c.find_all(Locator::Css(".snippet em")).await.unwrap();
     assert!(!marks.is_empty(), "snippets highlight the matched words");
-    let why = hits[0].find(Locator::Css(".why")).await.unwrap().text().await.unwrap();
+    let why = hits[0]
+        .find(Locator::Css(".why"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(why.contains("匹配"), "{why}");
     let png = c.screenshot().await.unwrap();
     std::fs::create_dir_all(screenshot_dir()).unwrap();
@@ -146,7 +180,10 @@ async fn secretary_searches_filters_and_reads_cases_in_chromium() {
         }
     }
     assert!(clicked, "a 消防安全 filter is offered");
-    c.wait().for_element(Locator::Css(".active .chip")).await.unwrap();
+    c.wait()
+        .for_element(Locator::Css(".active .chip"))
+        .await
+        .unwrap();
     let hits = c.find_all(Locator::Css("li.hit .meta")).await.unwrap();
     assert!(!hits.is_empty());
     for h in &hits {
@@ -157,24 +194,44 @@ async fn secretary_searches_filters_and_reads_cases_in_chromium() {
     let title = c.find(Locator::Css("li.hit h3 a")).await.unwrap();
     let title_text = title.text().await.unwrap();
     title.click().await.unwrap();
-    let h1 = c.wait().for_element(Locator::Css("article.case h1")).await.unwrap();
+    let h1 = c
+        .wait()
+        .for_element(Locator::Css("article.case h1"))
+        .await
+        .unwrap();
     assert_eq!(h1.text().await.unwrap(), title_text);
-    let measures = c.find(Locator::Css(".sec-measures")).await.unwrap().text().await.unwrap();
+    let measures = c
+        .find(Locator::Css(".sec-measures"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(measures.chars().count() > 100, "the remedy is shown");
     assert!(!measures.contains("**"), "Markdown is rendered: {measures}");
     let similar = c.find(Locator::Css(".similar a")).await.unwrap();
     let similar_title = similar.text().await.unwrap();
     similar.click().await.unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let h1 = c.wait().for_element(Locator::Css("article.case h1")).await.unwrap();
+    let h1 = c
+        .wait()
+        .for_element(Locator::Css("article.case h1"))
+        .await
+        .unwrap();
     assert_eq!(h1.text().await.unwrap(), similar_title);
     assert_ne!(similar_title, title_text);
 
     // 5. A phone-sized window still shows the search box and results.
     c.set_window_size(390, 844).await.unwrap();
-    c.goto(&format!("{base}/?q=%E5%8A%A0%E6%A2%AF")).await.unwrap();
+    c.goto(&format!("{base}/?q=%E5%8A%A0%E6%A2%AF"))
+        .await
+        .unwrap();
     c.wait().for_element(Locator::Css("li.hit")).await.unwrap();
-    std::fs::write(screenshot_dir().join("results-phone.png"), c.screenshot().await.unwrap()).unwrap();
+    std::fs::write(
+        screenshot_dir().join("results-phone.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
 
     c.close().await.unwrap();
     let _ = stop.send(());
