@@ -1,0 +1,133 @@
+//! Run one indexing pipeline once over a corpus and print what it cost, as JSON:
+//! seconds, documents, bytes, MB/s, documents/s, peak memory (VmHWM) and index size.
+//!
+//! ```sh
+//! cargo run --release --example pipeline -- anli ../shared/bench/corpus /tmp/idx-anli
+//! cargo run --release --example pipeline -- tantivy-jieba ../shared/bench/corpus /tmp/idx-peer
+//! ```
+//!
+//! `anli` is the product's pipeline (parse the Markdown cases, segment, index the full schema,
+//! commit). `tantivy-jieba` is what a tantivy user would write: tantivy-jieba's `JiebaTokenizer`,
+//! one `IndexWriter` with a 50 MB budget, a title and a body field.
+
+use std::path::Path;
+use std::time::Instant;
+
+fn peak_rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+fn dir_bytes(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(|e| e.ok()?.metadata().ok())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+/// The peer pipeline.
+fn tantivy_jieba(corpus: &Path, index_dir: &Path) -> (usize, u64) {
+    use tantivy::schema::{Schema, TextFieldIndexing, TextOptions, STORED};
+    use tantivy::{doc, Index};
+    let text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("jieba")
+            .set_index_option(tantivy::schema::IndexRecordOption::WithFreqsAndPositions),
+    );
+    let mut sb = Schema::builder();
+    let title = sb.add_text_field("title", text.clone() | STORED);
+    let body = sb.add_text_field("body", text);
+    let index = Index::create_in_dir(index_dir, sb.build()).expect("create index");
+    index
+        .tokenizers()
+        .register("jieba", tantivy_jieba::JiebaTokenizer::new());
+    let mut writer: tantivy::IndexWriter = index.writer(50_000_000).expect("writer");
+    let mut docs = 0;
+    let mut bytes = 0u64;
+    for file in anli::case::case_files(corpus).expect("corpus") {
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        bytes += text.len() as u64;
+        let mut parts = text.splitn(3, "---\n");
+        let _ = parts.next();
+        let fm = parts.next().unwrap_or("");
+        let body_text = parts.next().unwrap_or(&text);
+        let t = fm
+            .lines()
+            .find_map(|l| l.strip_prefix("title:"))
+            .unwrap_or("")
+            .trim()
+            .trim_matches('"');
+        writer
+            .add_document(doc!(title => t, body => body_text))
+            .expect("add");
+        docs += 1;
+    }
+    writer.commit().expect("commit");
+    writer.wait_merging_threads().expect("merge");
+    (docs, bytes)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let (Some(which), Some(corpus), Some(index)) = (args.get(1), args.get(2), args.get(3)) else {
+        eprintln!("usage: pipeline anli|tantivy-jieba CORPUS_DIR INDEX_DIR");
+        std::process::exit(2);
+    };
+    let corpus = Path::new(corpus);
+    let index = Path::new(index);
+    let _ = std::fs::remove_dir_all(index);
+    std::fs::create_dir_all(index).expect("index dir");
+    let started = Instant::now();
+    let (docs, bytes) = match which.as_str() {
+        "anli" => {
+            let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema");
+            let lib = anli::Library::open(corpus, index, &schema).expect("library");
+            let report = lib
+                .index(
+                    &anli::index::IndexOptions {
+                        full: true,
+                        threads: 0,
+                    },
+                    &anli::index::NoProgress,
+                )
+                .expect("index");
+            let bytes: u64 = anli::case::case_files(corpus)
+                .expect("corpus")
+                .iter()
+                .filter_map(|f| std::fs::metadata(f).ok())
+                .map(|m| m.len())
+                .sum();
+            (report.total, bytes)
+        }
+        "tantivy-jieba" => tantivy_jieba(corpus, index),
+        other => {
+            eprintln!("unknown pipeline {other}");
+            std::process::exit(2);
+        }
+    };
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "{}",
+        serde_json::json!({
+            "pipeline": which,
+            "seconds": (secs * 1000.0).round() / 1000.0,
+            "docs": docs,
+            "bytes": bytes,
+            "mb_per_s": ((bytes as f64 / 1e6 / secs) * 100.0).round() / 100.0,
+            "docs_per_s": (docs as f64 / secs).round(),
+            "peak_rss_mb": peak_rss_kb() / 1024,
+            "index_mb": ((dir_bytes(index) as f64 / 1e6) * 10.0).round() / 10.0,
+        })
+    );
+}
