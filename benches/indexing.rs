@@ -6,6 +6,7 @@
 //! `cargo bench --bench indexing`
 
 mod common;
+mod peer;
 
 use std::time::Duration;
 
@@ -42,51 +43,10 @@ fn indexing(c: &mut Criterion) {
     g.bench_function("tantivy-jieba pipeline (50 MB writer, title + body)", |b| {
         b.iter(|| {
             let dir = tempfile::tempdir().unwrap();
-            peer(&corpus, dir.path())
+            peer::index(&corpus, dir.path()).0
         })
     });
     g.finish();
-}
-
-/// The peer pipeline, as in `examples/pipeline.rs`.
-fn peer(corpus: &std::path::Path, index_dir: &std::path::Path) -> usize {
-    use tantivy::schema::{Schema, TextFieldIndexing, TextOptions, STORED};
-    use tantivy::{doc, Index};
-    let text = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer("jieba")
-            .set_index_option(tantivy::schema::IndexRecordOption::WithFreqsAndPositions),
-    );
-    let mut sb = Schema::builder();
-    let title = sb.add_text_field("title", text.clone() | STORED);
-    let body = sb.add_text_field("body", text);
-    let index = Index::create_in_dir(index_dir, sb.build()).unwrap();
-    index
-        .tokenizers()
-        .register("jieba", tantivy_jieba::JiebaTokenizer::new());
-    let mut writer: tantivy::IndexWriter = index.writer(50_000_000).unwrap();
-    let mut docs = 0;
-    for file in anli::case::case_files(corpus).unwrap() {
-        let Ok(text) = std::fs::read_to_string(&file) else {
-            continue;
-        };
-        let mut parts = text.splitn(3, "---\n");
-        let _ = parts.next();
-        let fm = parts.next().unwrap_or("");
-        let body_text = parts.next().unwrap_or(&text);
-        let t = fm
-            .lines()
-            .find_map(|l| l.strip_prefix("title:"))
-            .unwrap_or("")
-            .trim();
-        writer
-            .add_document(doc!(title => t, body => body_text))
-            .unwrap();
-        docs += 1;
-    }
-    writer.commit().unwrap();
-    writer.wait_merging_threads().unwrap();
-    docs
 }
 
 criterion_group!(benches, indexing);

@@ -30,6 +30,9 @@ struct File {
 #[derive(Debug, Clone, Default)]
 pub struct Topics {
     list: Vec<Topic>,
+    /// Normalized name or alias → indexes of the topics it names (built once: queries look
+    /// words up here).
+    by_word: std::collections::HashMap<String, Vec<usize>>,
 }
 
 impl Topics {
@@ -53,7 +56,20 @@ impl Topics {
                 });
             }
         }
-        Ok(Topics { list: parsed.topic })
+        let mut by_word: std::collections::HashMap<String, Vec<usize>> =
+            std::collections::HashMap::new();
+        for (i, t) in parsed.topic.iter().enumerate() {
+            for w in std::iter::once(&t.name).chain(&t.aliases) {
+                let ids = by_word.entry(normalize_str(w.trim())).or_default();
+                if !ids.contains(&i) {
+                    ids.push(i);
+                }
+            }
+        }
+        Ok(Topics {
+            list: parsed.topic,
+            by_word,
+        })
     }
 
     /// The vocabulary built into the binary.
@@ -90,10 +106,19 @@ impl Topics {
 
     /// Topics whose name or an alias equals `word` (normalized comparison).
     pub fn matching(&self, word: &str) -> impl Iterator<Item = &Topic> {
-        let word = normalize_str(word);
-        self.list.iter().filter(move |t| {
-            normalize_str(&t.name) == word || t.aliases.iter().any(|a| normalize_str(a) == word)
-        })
+        self.by_word
+            .get(&normalize_str(word))
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.list[i])
+    }
+
+    /// Names and aliases (normalized) of at least `min_chars` characters, with their topics.
+    pub fn words(&self, min_chars: usize) -> impl Iterator<Item = (&str, &Topic)> {
+        self.by_word
+            .iter()
+            .filter(move |(w, _)| w.chars().count() >= min_chars)
+            .flat_map(move |(w, ids)| ids.iter().map(move |&i| (w.as_str(), &self.list[i])))
     }
 }
 

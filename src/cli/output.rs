@@ -51,14 +51,7 @@ pub fn results(r: &SearchResults, json: bool, offset: usize) -> anyhow::Result<(
         }
         meta.push(format!("相关度 {:.2}", h.score));
         writeln!(out, "   {}", meta.join(" · "))?;
-        let label = match h.section.as_str() {
-            "measures" => "做法",
-            "background" => "背景",
-            "outcomes" => "成效",
-            "lessons" => "启示",
-            "summary" => "摘要",
-            _ => "正文",
-        };
+        let label = anli::search::snippet::section_label(&h.section);
         writeln!(
             out,
             "   【{label}】{}\n",

@@ -172,21 +172,21 @@ impl Engine {
 
     /// Ranked search.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
-        self.check(req.limit, &req.filters)?;
-        let plan = self.plan(&req.query);
-        if plan.is_empty() {
-            return Err(Error::InvalidQuery(
-                "查询里没有可检索的词（只有标点或“的、了、怎么办”这类常用词），请换个说法".into(),
-            ));
-        }
-        let searcher = self.searcher();
-        let query = plan.to_query(&self.fields, &searcher);
-        let highlighter = Highlighter::new(&plan.highlight_terms());
-        self.run(&searcher, query, req, &req.query, &highlighter, None, None)
+        self.search_inner(req, None)
     }
 
     /// Ranked search plus facet counts (topic, region, year) over the whole result set.
     pub fn search_with_facets(&self, req: &SearchRequest) -> Result<(SearchResults, Facets)> {
+        let mut facets = Facets::default();
+        let results = self.search_inner(req, Some(&mut facets))?;
+        Ok((results, facets))
+    }
+
+    fn search_inner(
+        &self,
+        req: &SearchRequest,
+        facets: Option<&mut Facets>,
+    ) -> Result<SearchResults> {
         self.check(req.limit, &req.filters)?;
         let plan = self.plan(&req.query);
         if plan.is_empty() {
@@ -197,17 +197,15 @@ impl Engine {
         let searcher = self.searcher();
         let query = plan.to_query(&self.fields, &searcher);
         let highlighter = Highlighter::new(&plan.highlight_terms());
-        let mut facets = Facets::default();
-        let results = self.run(
+        self.run(
             &searcher,
             query,
             req,
             &req.query,
             &highlighter,
             None,
-            Some(&mut facets),
-        )?;
-        Ok((results, facets))
+            facets,
+        )
     }
 
     /// Topics with the number of cases listing each, in vocabulary order.

@@ -103,13 +103,15 @@ impl QueryPlan {
             c.is_whitespace() || c.is_ascii_punctuation() || "，。！？、；：".contains(c)
         });
         plan.exact_topic = topics.matching(whole).next().map(|t| t.name.clone());
-        for t in topics.all() {
-            if t.aliases.iter().chain([&t.name]).any(|a| {
-                let a = normalize_str(a);
-                a.chars().count() >= 3 && normalized.contains(&a)
-            }) {
-                plan.add_topic(&t.name);
-            }
+        let mut named: Vec<&str> = topics
+            .words(3)
+            .filter(|(w, _)| normalized.contains(w))
+            .map(|(_, t)| t.name.as_str())
+            .collect();
+        // In vocabulary order, so the plan does not depend on hash order.
+        named.sort_by_key(|n| topics.names().position(|x| x == *n));
+        for name in named {
+            plan.add_topic(name);
         }
         plan
     }

@@ -11,6 +11,18 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use crate::analysis::Normalized;
 use crate::case::{Case, SectionKind};
 
+/// The Chinese label of a snippet's section name (`measures` → 做法), for display.
+pub fn section_label(section: &str) -> &'static str {
+    match section {
+        "measures" => "做法",
+        "background" => "背景",
+        "outcomes" => "成效",
+        "lessons" => "启示",
+        "summary" => "摘要",
+        _ => "正文",
+    }
+}
+
 /// Target snippet length in characters.
 pub const SNIPPET_CHARS: usize = 120;
 

@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::api::{self, ApiError, SearchParams};
 use super::{AppState, MAX_OFFSET};
 use crate::case::front_matter::valid_id;
+use crate::search::snippet::section_label;
 use crate::search::Filters;
 
 /// Results per page on the web page.
@@ -109,17 +110,6 @@ struct HitView {
     section: &'static str,
     matched: Vec<String>,
     score: String,
-}
-
-fn section_label(section: &str) -> &'static str {
-    match section {
-        "measures" => "做法",
-        "background" => "背景",
-        "outcomes" => "成效",
-        "lessons" => "启示",
-        "summary" => "摘要",
-        _ => "正文",
-    }
 }
 
 /// The distinct words marked in a snippet.
