@@ -454,7 +454,7 @@ pub fn document(fields: &Fields, case: &Case) -> serde_json::Result<TantivyDocum
         doc.add_text(fields.tags, t);
     }
     doc.add_text(fields.measures, case.text_of(SectionKind::Measures));
-    doc.add_text(fields.body, case.full_text());
+    doc.add_text(fields.body, case.body_text());
     let region = case.region_path();
     if !region.is_empty() {
         doc.add_facet(fields.region, Facet::from_path(region));

@@ -16,7 +16,7 @@ use tantivy::Index;
 use crate::analysis::{Analyzer, Mode};
 
 /// Bumped when the fields or their meaning change in code; part of the index fingerprint.
-pub const SCHEMA_VERSION: &str = "anli-schema-2";
+pub const SCHEMA_VERSION: &str = "anli-schema-3";
 
 /// Name under which the index-mode tokenizer is registered.
 pub const INDEX_TOKENIZER: &str = "anli";

@@ -167,6 +167,33 @@ impl Case {
         join_texts(self.sections.iter().filter(|s| s.kind == kind))
     }
 
+    /// The text indexed in the `body` field: summary, community and every section except the
+    /// measures, which (like the title) have a field of their own — indexing them twice would
+    /// double the postings work for no gain in ranking.
+    pub fn body_text(&self) -> String {
+        let mut out = String::with_capacity(4096);
+        for part in [self.summary.as_ref(), self.community.as_ref()]
+            .into_iter()
+            .flatten()
+        {
+            out.push_str(part);
+            out.push('\n');
+        }
+        for s in self
+            .sections
+            .iter()
+            .filter(|s| s.kind != SectionKind::Measures)
+        {
+            if !s.heading.is_empty() {
+                out.push_str(&s.heading);
+                out.push('\n');
+            }
+            out.push_str(&s.text);
+            out.push('\n');
+        }
+        out
+    }
+
     /// All searchable plain text: title, summary, community, tags and every section.
     pub fn full_text(&self) -> String {
         let mut out = String::with_capacity(4096);
