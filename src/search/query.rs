@@ -89,7 +89,7 @@ impl QueryPlan {
         let mut plan = QueryPlan::default();
         let mut i = 0;
         while i < words.len() {
-            let (len, unit) = match_synonym(&words[i..], text, analyzer, synonyms)
+            let (len, unit) = match_synonym(&words[i..], analyzer, synonyms)
                 .unwrap_or_else(|| (1, plain_unit(&words[i].text, analyzer)));
             for t in topics.matching(&unit.text) {
                 plan.add_topic(&t.name);
@@ -329,7 +329,6 @@ fn plain_unit(word: &str, analyzer: &Analyzer) -> Unit {
 /// The longest run of adjacent words at the start of `words` that is a synonym entry.
 fn match_synonym(
     words: &[Word],
-    original: &str,
     analyzer: &Analyzer,
     synonyms: &Synonyms,
 ) -> Option<(usize, Unit)> {
@@ -348,7 +347,6 @@ fn match_synonym(
         if alternatives.is_empty() {
             continue;
         }
-        let _ = original;
         let mut unit = plain_unit(&joined, analyzer);
         unit.forms[0].tokens = tokens_of(&joined, analyzer);
         if unit.forms[0].tokens.is_empty() {
