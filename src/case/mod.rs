@@ -171,44 +171,27 @@ impl Case {
     /// measures, which (like the title) have a field of their own — indexing them twice would
     /// double the postings work for no gain in ranking.
     pub fn body_text(&self) -> String {
+        self.text_with(false, |s| s.kind != SectionKind::Measures)
+    }
+
+    /// All searchable plain text: title, summary, community, tags and every section.
+    pub fn full_text(&self) -> String {
+        self.text_with(true, |_| true)
+    }
+
+    /// Title (when asked), summary and community, then the headings and text of the sections
+    /// `keep` accepts, one per line.
+    fn text_with(&self, title: bool, keep: impl Fn(&Section) -> bool) -> String {
         let mut out = String::with_capacity(4096);
-        for part in [self.summary.as_ref(), self.community.as_ref()]
+        let title = title.then_some(&self.title);
+        for part in [title, self.summary.as_ref(), self.community.as_ref()]
             .into_iter()
             .flatten()
         {
             out.push_str(part);
             out.push('\n');
         }
-        for s in self
-            .sections
-            .iter()
-            .filter(|s| s.kind != SectionKind::Measures)
-        {
-            if !s.heading.is_empty() {
-                out.push_str(&s.heading);
-                out.push('\n');
-            }
-            out.push_str(&s.text);
-            out.push('\n');
-        }
-        out
-    }
-
-    /// All searchable plain text: title, summary, community, tags and every section.
-    pub fn full_text(&self) -> String {
-        let mut out = String::with_capacity(4096);
-        for part in [
-            Some(&self.title),
-            self.summary.as_ref(),
-            self.community.as_ref(),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            out.push_str(part);
-            out.push('\n');
-        }
-        for s in &self.sections {
+        for s in self.sections.iter().filter(|s| keep(s)) {
             if !s.heading.is_empty() {
                 out.push_str(&s.heading);
                 out.push('\n');
