@@ -19,7 +19,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Check => check(g),
         Command::Serve(args) => serve(g, args.addr),
         Command::Eval(args) => {
-            let engine = ready_engine(g)?;
+            let (engine, _) = ready_engine(g)?;
             let queries = anli::eval::read_queries(&args.queries)?;
             let qrels = anli::eval::read_qrels(&args.qrels)?;
             let report = anli::eval::evaluate(&engine, &queries, &qrels)?;
@@ -28,7 +28,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         }
         Command::Index(args) => index(g, args.full),
         Command::Search(args) => {
-            let engine = ready_engine(g)?;
+            let (engine, _) = ready_engine(g)?;
             let req = SearchRequest {
                 query: args.query.join(" "),
                 limit: args.limit,
@@ -40,7 +40,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             Ok(Outcome::Ok)
         }
         Command::Similar(args) => {
-            let engine = ready_engine(g)?;
+            let (engine, _) = ready_engine(g)?;
             let f = filters(args.filter);
             let results = if let Some(id) = &args.id {
                 engine.similar_to_case(id, args.limit, &f)?
@@ -79,8 +79,9 @@ fn say(g: &Global, msg: impl AsRef<str>) {
     }
 }
 
-/// Open the engine, building or refreshing the index first when it is missing or stale.
-fn ready_engine(g: &Global) -> Result<Engine> {
+/// Open the engine, building or refreshing the index first when it is missing or stale;
+/// also returns the library it was opened from.
+fn ready_engine(g: &Global) -> Result<(Engine, Library)> {
     let lib = library(g)?;
     let freshness = lib.freshness()?;
     match freshness {
@@ -107,12 +108,12 @@ fn ready_engine(g: &Global) -> Result<Engine> {
             }
         }
     }
-    Ok(Engine::open(&lib)?)
+    Ok((Engine::open(&lib)?, lib))
 }
 
 fn serve(g: &Global, addr: std::net::SocketAddr) -> Result<Outcome> {
-    let engine = ready_engine(g)?;
-    let lib = library(g)?;
+    // The library ready_engine loaded (schema files, topics): not read a second time.
+    let (engine, lib) = ready_engine(g)?;
     let cases = engine.num_cases();
     let state = anli::server::AppState::new(engine, lib);
     let runtime = tokio::runtime::Builder::new_multi_thread()
