@@ -6,19 +6,8 @@
 
 mod common;
 
-use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
-
-fn dir_bytes(dir: &Path) -> u64 {
-    std::fs::read_dir(dir)
-        .map(|d| {
-            d.filter_map(|e| e.ok()?.metadata().ok())
-                .map(|m| m.len())
-                .sum()
-        })
-        .unwrap_or(0)
-}
 
 fn main() {
     let source = common::bench_corpus();
@@ -75,7 +64,7 @@ fn main() {
             "{target:>8} {secs:>9.2} {:>10.0} {:>10.2} {:>10.1}",
             target as f64 / secs,
             bytes as f64 / 1e6 / secs,
-            dir_bytes(&index) as f64 / 1e6
+            anli::index::index_bytes(&index) as f64 / 1e6
         );
         let _ = std::fs::remove_dir_all(&index);
     }

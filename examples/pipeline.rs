@@ -27,16 +27,6 @@ fn peak_rss_kb() -> u64 {
         .unwrap_or(0)
 }
 
-fn dir_bytes(dir: &Path) -> u64 {
-    std::fs::read_dir(dir)
-        .map(|d| {
-            d.filter_map(|e| e.ok()?.metadata().ok())
-                .map(|m| m.len())
-                .sum()
-        })
-        .unwrap_or(0)
-}
-
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (Some(which), Some(corpus), Some(index)) = (args.get(1), args.get(2), args.get(3)) else {
@@ -86,7 +76,7 @@ fn main() {
             "mb_per_s": ((bytes as f64 / 1e6 / secs) * 100.0).round() / 100.0,
             "docs_per_s": (docs as f64 / secs).round(),
             "peak_rss_mb": peak_rss_kb() / 1024,
-            "index_mb": ((dir_bytes(index) as f64 / 1e6) * 10.0).round() / 10.0,
+            "index_mb": ((anli::index::index_bytes(index) as f64 / 1e6) * 10.0).round() / 10.0,
         })
     );
 }

@@ -499,6 +499,18 @@ fn indexed_files(index: &Index, dir: &Path) -> Result<HashMap<String, (String, S
     Ok(out)
 }
 
+/// Bytes of the files directly in an index folder (0 when it cannot be read).
+pub fn index_bytes(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(|e| e.ok()?.metadata().ok())
+                .filter(|m| m.is_file())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
 /// Fingerprint of the corpus listing: relative paths, sizes and modification times.
 pub fn listing_fingerprint(corpus: &Path) -> Result<String> {
     let mut h = blake3::Hasher::new();

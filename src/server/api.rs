@@ -427,15 +427,7 @@ pub struct Stats {
 /// `GET /api/stats`.
 pub async fn stats(State(state): State<AppState>) -> Json<Stats> {
     let meta = state.engine().meta();
-    let index_bytes = std::fs::read_dir(&state.library().index)
-        .map(|d| {
-            d.filter_map(|e| e.ok())
-                .filter_map(|e| e.metadata().ok())
-                .filter(|m| m.is_file())
-                .map(|m| m.len())
-                .sum()
-        })
-        .unwrap_or(0);
+    let index_bytes = crate::index::index_bytes(&state.library().index);
     Json(Stats {
         cases: state.engine().num_cases(),
         index_bytes,
