@@ -16,7 +16,7 @@ use fantoccini::{ClientBuilder, Locator};
 
 use anli::index::{IndexOptions, NoProgress};
 use anli::server::AppState;
-use anli::{Engine, Library};
+use anli::Engine;
 use common::*;
 
 struct Driver(Child);
@@ -68,12 +68,7 @@ async fn secretary_searches_filters_and_reads_cases_in_chromium() {
 
     // The service over the bundled corpus, on a free loopback port.
     let dir = tempfile::tempdir().unwrap();
-    let lib = Library::open(
-        &repo().join("corpus"),
-        &dir.path().join("index"),
-        &schema_dir(),
-    )
-    .unwrap();
+    let lib = bundled_library(dir.path());
     lib.index(&IndexOptions::default(), &NoProgress).unwrap();
     let state = AppState::new(Engine::open(&lib).unwrap(), lib);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -112,11 +112,11 @@ fn check_validates_without_indexing() {
     );
 }
 
-#[test]
-fn segment_prints_one_line_per_input_line() {
-    let f = Fixture::standard();
+/// Run `anli segment ARGS` with `input` on standard input; its standard output.
+fn segment(args: &[&str], input: &str) -> String {
     let mut child = Command::new(env!("CARGO_BIN_EXE_anli"))
-        .args(["segment"])
+        .arg("segment")
+        .args(args)
         .env("ANLI_SCHEMA", schema_dir())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -126,10 +126,14 @@ fn segment_prints_one_line_per_input_line() {
         .stdin
         .take()
         .unwrap()
-        .write_all("老旧小区加装电梯难\n\n拨打12345热线，反映停车难\n".as_bytes())
+        .write_all(input.as_bytes())
         .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
+    String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap()
+}
+
+#[test]
+fn segment_prints_one_line_per_input_line() {
+    let text = segment(&[], "老旧小区加装电梯难\n\n拨打12345热线，反映停车难\n");
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 3, "{text}");
     assert_eq!(lines[0], "老旧小区 加装电梯 难");
@@ -138,27 +142,12 @@ fn segment_prints_one_line_per_input_line() {
         lines[2].contains("12345") && lines[2].contains("停车难") && lines[2].contains("，"),
         "{text}"
     );
-    let _ = f;
 
     for (mode, expect) in [
         ("index", "老旧小区 小区 加装 电梯 装电梯 加装电梯 难"),
         ("query", "老旧小区 加装电梯 难"),
     ] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_anli"))
-            .args(["segment", "--mode", mode])
-            .env("ANLI_SCHEMA", schema_dir())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all("老旧小区加装电梯难\n".as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        let got = String::from_utf8(out.stdout).unwrap();
+        let got = segment(&["--mode", mode], "老旧小区加装电梯难\n");
         let mut got: Vec<&str> = got.split_whitespace().collect();
         let mut want: Vec<&str> = expect.split_whitespace().collect();
         got.sort();

@@ -11,12 +11,7 @@ use common::*;
 
 fn bundled() -> (Library, anli::case::LoadedCorpus) {
     let dir = tempfile::tempdir().unwrap();
-    let lib = Library::open(
-        &repo().join("corpus"),
-        &dir.path().join("index"),
-        &schema_dir(),
-    )
-    .unwrap();
+    let lib = bundled_library(dir.path());
     let loaded = lib.check().unwrap();
     (lib, loaded)
 }

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::process::Command;
 
 use anli::search::{Filters, SearchRequest};
-use anli::{Engine, Library};
+use anli::Engine;
 use common::*;
 
 #[test]
@@ -44,12 +44,7 @@ fn eval_meets_the_floors() {
 #[test]
 fn each_topic_alias_finds_that_topics_cases_first() {
     let dir = tempfile::tempdir().unwrap();
-    let lib = Library::open(
-        &repo().join("corpus"),
-        &dir.path().join("index"),
-        &schema_dir(),
-    )
-    .unwrap();
+    let lib = bundled_library(dir.path());
     lib.index(&Default::default(), &anli::index::NoProgress)
         .unwrap();
     let engine = Engine::open(&lib).unwrap();

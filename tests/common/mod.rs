@@ -143,3 +143,9 @@ pub fn schema_dir() -> PathBuf {
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
+
+/// The bundled library (`corpus/`, `schema/`) with its index in `dir/index`.
+pub fn bundled_library(dir: &Path) -> anli::Library {
+    anli::Library::open(&repo().join("corpus"), &dir.join("index"), &schema_dir())
+        .expect("the bundled library opens")
+}
