@@ -12,7 +12,7 @@ use super::api::{self, ApiError, SearchParams};
 use super::{AppState, MAX_OFFSET};
 use crate::case::front_matter::valid_id;
 use crate::search::snippet::section_label;
-use crate::search::Filters;
+use crate::search::{FacetCount, Filters};
 
 /// Results per page on the web page.
 const PAGE_SIZE: usize = 10;
@@ -85,11 +85,28 @@ fn link(params: &[(&str, Option<&str>)]) -> String {
 
 #[derive(Serialize)]
 struct FacetLink {
-    value: String,
     label: String,
     count: u64,
     url: String,
     active: bool,
+}
+
+/// Links for facet values: `label`, `url` and `active` say how each value is shown.
+fn facet_links(
+    counts: &[FacetCount],
+    label: impl Fn(&str) -> String,
+    url: impl Fn(&str) -> String,
+    active: impl Fn(&str) -> bool,
+) -> Vec<FacetLink> {
+    counts
+        .iter()
+        .map(|f| FacetLink {
+            label: label(&f.value),
+            count: f.count,
+            url: url(&f.value),
+            active: active(&f.value),
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -137,16 +154,12 @@ pub async fn search(
     let q = p.q.as_deref().map(str::trim).unwrap_or("").to_string();
     if q.is_empty() {
         let topics = state.engine().topic_counts().unwrap_or_default();
-        let topic_links: Vec<FacetLink> = topics
-            .into_iter()
-            .map(|t| FacetLink {
-                url: link(&[("q", Some(&t.value))]),
-                label: t.value.clone(),
-                value: t.value,
-                count: t.count,
-                active: false,
-            })
-            .collect();
+        let topic_links = facet_links(
+            &topics,
+            str::to_string,
+            |v| link(&[("q", Some(v))]),
+            |_| false,
+        );
         let examples: Vec<_> = EXAMPLES
             .iter()
             .map(|e| context! { text => e, url => link(&[("q", Some(e))]) })
@@ -219,42 +232,24 @@ pub async fn search(
             context! { q, error => message, active },
         );
     };
-    let topic_links: Vec<FacetLink> = r
-        .facets
-        .topic
-        .iter()
-        .map(|f| FacetLink {
-            value: f.value.clone(),
-            label: f.value.clone(),
-            count: f.count,
-            url: base(Some(&f.value), region, yf.as_deref(), yt.as_deref()),
-            active: topic == Some(f.value.as_str()),
-        })
-        .collect();
-    let region_links: Vec<FacetLink> = r
-        .facets
-        .region
-        .iter()
-        .map(|f| FacetLink {
-            value: f.value.clone(),
-            label: f.value.rsplit('/').next().unwrap_or(&f.value).to_string(),
-            count: f.count,
-            url: base(topic, Some(&f.value), yf.as_deref(), yt.as_deref()),
-            active: false,
-        })
-        .collect();
-    let year_links: Vec<FacetLink> = r
-        .facets
-        .year
-        .iter()
-        .map(|f| FacetLink {
-            value: f.value.clone(),
-            label: f.value.clone(),
-            count: f.count,
-            url: base(topic, region, Some(&f.value), Some(&f.value)),
-            active: yf.as_deref() == Some(&f.value) && yt.as_deref() == Some(&f.value),
-        })
-        .collect();
+    let topic_links = facet_links(
+        &r.facets.topic,
+        str::to_string,
+        |v| base(Some(v), region, yf.as_deref(), yt.as_deref()),
+        |v| topic == Some(v),
+    );
+    let region_links = facet_links(
+        &r.facets.region,
+        |v| v.rsplit('/').next().unwrap_or(v).to_string(),
+        |v| base(topic, Some(v), yf.as_deref(), yt.as_deref()),
+        |_| false,
+    );
+    let year_links = facet_links(
+        &r.facets.year,
+        str::to_string,
+        |v| base(topic, region, Some(v), Some(v)),
+        |v| yf.as_deref() == Some(v) && yt.as_deref() == Some(v),
+    );
     let case_q = serde_urlencoded::to_string([("q", q.as_str())]).unwrap_or_default();
     let hits: Vec<HitView> = r
         .hits
