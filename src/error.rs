@@ -84,6 +84,43 @@ pub enum Error {
     #[error("索引中的案例数据无法解析（请用 `anli index --full` 重建）：{0}")]
     Stored(String),
 
+    /// A packet name is not usable as a file name.
+    #[error(
+        "案例包名称“{0}”不合适：只能用汉字、字母、数字、- 和 _（最多 64 个字，不能以 - 开头）"
+    )]
+    BadPacketName(String),
+
+    /// No packet with this name exists.
+    #[error("没有名为“{0}”的案例包（用 `anli packet new` 新建）")]
+    PacketNotFound(String),
+
+    /// A packet with this name already exists.
+    #[error("已经有名为“{0}”的案例包了，请换一个名称")]
+    PacketExists(String),
+
+    /// A packet file cannot be read as a packet.
+    #[error("{}:{line}: {message}", path.display())]
+    PacketFile {
+        /// The packet file.
+        path: PathBuf,
+        /// 1-based line of the problem.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+
+    /// The packet changed since the version an edit was based on.
+    #[error("案例包“{0}”刚被别人修改过；请刷新后再改一次（你的修改没有保存）")]
+    PacketConflict(String),
+
+    /// An edit to a packet cannot be made (case not in it, position out of range, too long).
+    #[error("{0}")]
+    PacketEdit(String),
+
+    /// A packet handout could not be produced.
+    #[error("无法生成案例包文件：{0}")]
+    PacketExport(String),
+
     /// A lock guarding shared state was poisoned by a panic in another thread.
     #[error("内部状态损坏（另一个线程出错），请重启 anli")]
     Poisoned,

@@ -11,6 +11,7 @@ pub mod case;
 pub mod error;
 pub mod eval;
 pub mod index;
+pub mod packet;
 pub mod render;
 pub mod resources;
 pub mod schema;

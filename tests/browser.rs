@@ -15,7 +15,7 @@ use std::time::Duration;
 use fantoccini::{ClientBuilder, Locator};
 
 use anli::index::{IndexOptions, NoProgress};
-use anli::server::AppState;
+use anli::server::{AppState, ServerOptions};
 use anli::Engine;
 use common::*;
 
@@ -70,7 +70,11 @@ async fn secretary_searches_filters_and_reads_cases_in_chromium() {
     let dir = tempfile::tempdir().unwrap();
     let lib = bundled_library(dir.path());
     lib.index(&IndexOptions::default(), &NoProgress).unwrap();
-    let state = AppState::new(Engine::open(&lib).unwrap(), lib);
+    let state = AppState::new(
+        Engine::open(&lib).unwrap(),
+        lib,
+        ServerOptions::local(dir.path().join("packets")),
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -13,6 +13,7 @@ fn anli(f: &Fixture, args: &[&str]) -> Output {
         .env("ANLI_CORPUS", f.corpus())
         .env("ANLI_INDEX", f.index())
         .env("ANLI_SCHEMA", schema_dir())
+        .env("ANLI_PACKETS", f.dir.path().join("packets"))
         .env_remove("ANLI_LOG")
         .output()
         .expect("anli runs")

@@ -10,7 +10,7 @@ use http_body_util::BodyExt;
 use tower::ServiceExt;
 
 use anli::index::{IndexOptions, NoProgress};
-use anli::server::{router, AppState};
+use anli::server::{router, AppState, ServerOptions};
 use anli::{Engine, Library};
 use common::*;
 
@@ -30,7 +30,11 @@ fn app(f: &Fixture) -> Router {
     let lib = Library::open(&f.corpus(), &f.index(), &schema_dir()).unwrap();
     lib.index(&IndexOptions::default(), &NoProgress).unwrap();
     let engine = Engine::open(&lib).unwrap();
-    router(AppState::new(engine, lib))
+    router(AppState::new(
+        engine,
+        lib,
+        ServerOptions::local(f.dir.path().join("packets")),
+    ))
 }
 
 fn standard_app() -> (Fixture, Router) {

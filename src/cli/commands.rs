@@ -17,7 +17,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Segment(args) => segment(g, args.mode),
         Command::Check => check(g),
-        Command::Serve(args) => serve(g, args.addr),
+        Command::Serve(args) => serve(g, args.addr, args.admin_token),
+        Command::Packet(args) => super::packet::run(g, args),
         Command::Eval(args) => {
             let (engine, _) = ready_engine(g)?;
             let queries = anli::eval::read_queries(&args.queries)?;
@@ -73,7 +74,7 @@ fn library(g: &Global) -> Result<Library> {
     Ok(Library::open(&g.corpus, &g.index, &g.schema)?)
 }
 
-fn say(g: &Global, msg: impl AsRef<str>) {
+pub(super) fn say(g: &Global, msg: impl AsRef<str>) {
     if !g.quiet {
         eprintln!("{}", msg.as_ref());
     }
@@ -81,7 +82,7 @@ fn say(g: &Global, msg: impl AsRef<str>) {
 
 /// Open the engine, building or refreshing the index first when it is missing or stale;
 /// also returns the library it was opened from.
-fn ready_engine(g: &Global) -> Result<(Engine, Library)> {
+pub(super) fn ready_engine(g: &Global) -> Result<(Engine, Library)> {
     let lib = library(g)?;
     let freshness = lib.freshness()?;
     match freshness {
@@ -111,11 +112,23 @@ fn ready_engine(g: &Global) -> Result<(Engine, Library)> {
     Ok((Engine::open(&lib)?, lib))
 }
 
-fn serve(g: &Global, addr: std::net::SocketAddr) -> Result<Outcome> {
+fn serve(g: &Global, addr: std::net::SocketAddr, token: Option<String>) -> Result<Outcome> {
+    let access =
+        anli::server::WriteAccess::new(addr, token.as_deref()).map_err(anyhow::Error::msg)?;
+    if !access.is_local() && !access.has_token() {
+        say(
+            g,
+            "提醒：服务对局域网开放且没有设置管理口令（--admin-token），案例包只能查看和下载。",
+        );
+    }
     // The library ready_engine loaded (schema files, topics): not read a second time.
     let (engine, lib) = ready_engine(g)?;
     let cases = engine.num_cases();
-    let state = anli::server::AppState::new(engine, lib);
+    let options = anli::server::ServerOptions {
+        packets: g.packets.clone(),
+        access,
+    };
+    let state = anli::server::AppState::new(engine, lib, options);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -190,15 +203,22 @@ fn check(g: &Global) -> Result<Outcome> {
     for e in &loaded.errors {
         eprintln!("错误 {e}");
     }
+    let ids: std::collections::HashSet<&str> = loaded.cases.iter().map(|c| c.id.as_str()).collect();
+    let packet_problems =
+        anli::packet::PacketStore::new(&g.packets).problems(|id| ids.contains(id))?;
+    for p in &packet_problems {
+        eprintln!("错误 {p}");
+    }
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "检查完成：{} 个案例合格，{} 个文件有问题，{} 条提醒",
+        "检查完成：{} 个案例合格，{} 个文件有问题，{} 条提醒；案例包问题 {} 处",
         loaded.cases.len(),
         loaded.errors.len(),
-        loaded.warnings.len()
+        loaded.warnings.len(),
+        packet_problems.len()
     )?;
-    Ok(if loaded.errors.is_empty() {
+    Ok(if loaded.errors.is_empty() && packet_problems.is_empty() {
         Outcome::Ok
     } else {
         Outcome::Partial

@@ -5,6 +5,7 @@
 
 mod commands;
 mod output;
+mod packet;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -64,6 +65,16 @@ pub struct Global {
     )]
     schema: PathBuf,
 
+    /// 案例包目录（培训用的案例包，每个一个 .toml 文件）
+    #[arg(
+        long,
+        global = true,
+        env = "ANLI_PACKETS",
+        default_value = "packets",
+        value_name = "目录"
+    )]
+    packets: PathBuf,
+
     /// 显示更多过程信息（-vv 更详细）
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     verbose: u8,
@@ -85,8 +96,10 @@ enum Command {
     Segment(SegmentArgs),
     /// 启动网页和接口服务（默认 http://127.0.0.1:7878），用浏览器打开即可检索
     Serve(ServeArgs),
-    /// 检查案例文件是否合格（不建索引）
+    /// 检查案例文件是否合格，以及案例包里的案例是否都还在（不建索引）
     Check,
+    /// 案例包：为培训班挑选案例、写按语和讨论题，导出 Word / 网页 / Markdown 讲义
+    Packet(packet::PacketArgs),
     /// 评测检索质量：用标注好的查询集算 nDCG@10、P@5、MRR、recall@20（维护者用）
     Eval(EvalArgs),
 }
@@ -120,6 +133,15 @@ struct ServeArgs {
         value_name = "地址:端口"
     )]
     addr: std::net::SocketAddr,
+
+    /// 管理口令：服务对局域网开放时，修改案例包需要它（本机访问不需要）
+    #[arg(
+        long,
+        env = "ANLI_ADMIN_TOKEN",
+        value_name = "口令",
+        hide_env_values = true
+    )]
+    admin_token: Option<String>,
 }
 
 #[derive(Debug, Args)]

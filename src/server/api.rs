@@ -35,6 +35,15 @@ impl ApiError {
         }
     }
 
+    /// An error with any status.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
     /// A 404.
     pub fn not_found(message: impl Into<String>) -> ApiError {
         ApiError {
@@ -61,6 +70,15 @@ impl From<Error> for ApiError {
         match e {
             Error::InvalidQuery(m) => ApiError::bad("invalid_query", m),
             Error::CaseNotFound(id) => ApiError::not_found(format!("没有编号为“{id}”的案例")),
+            e @ Error::PacketNotFound(_) => ApiError::not_found(e.to_string()),
+            e @ Error::BadPacketName(_) => ApiError::bad("bad_packet_name", e.to_string()),
+            e @ Error::PacketEdit(_) => ApiError::bad("bad_edit", e.to_string()),
+            e @ Error::PacketExists(_) => {
+                ApiError::new(StatusCode::CONFLICT, "packet_exists", e.to_string())
+            }
+            e @ Error::PacketConflict(_) => {
+                ApiError::new(StatusCode::CONFLICT, "conflict", e.to_string())
+            }
             other => {
                 tracing::error!("{other}");
                 ApiError {

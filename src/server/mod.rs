@@ -4,22 +4,28 @@
 //! made by `anli index` in another process by itself. Errors are JSON `{code, message}` with the
 //! right status; nothing a client sends produces a 500.
 
+pub mod access;
 mod api;
+mod packet_pages;
+mod packets;
 mod pages;
 
 use std::future::Future;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::http::{header, HeaderValue};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::index::Library;
+use crate::packet::PacketStore;
 use crate::search::Engine;
 
+pub use access::WriteAccess;
 pub use api::ApiError;
 
 /// Largest request body accepted (a described problem of a few thousand characters fits).
@@ -41,18 +47,49 @@ struct Inner {
     engine: Engine,
     library: Library,
     templates: minijinja::Environment<'static>,
+    packets: PacketStore,
+    access: WriteAccess,
+}
+
+/// Service settings beyond the library.
+#[derive(Debug, Clone)]
+pub struct ServerOptions {
+    /// The `packets/` folder.
+    pub packets: PathBuf,
+    /// Who may change packets.
+    pub access: WriteAccess,
+}
+
+impl ServerOptions {
+    /// Packets in `dir`, writable from this computer (a loopback service).
+    pub fn local(dir: impl Into<PathBuf>) -> ServerOptions {
+        ServerOptions {
+            packets: dir.into(),
+            access: WriteAccess::local(),
+        }
+    }
 }
 
 impl AppState {
     /// State over an open engine.
-    pub fn new(engine: Engine, library: Library) -> AppState {
+    pub fn new(engine: Engine, library: Library, options: ServerOptions) -> AppState {
         AppState {
             inner: Arc::new(Inner {
                 engine,
                 library,
                 templates: pages::templates(),
+                packets: PacketStore::new(options.packets),
+                access: options.access,
             }),
         }
+    }
+
+    fn packets(&self) -> &PacketStore {
+        &self.inner.packets
+    }
+
+    fn access(&self) -> &WriteAccess {
+        &self.inner.access
     }
 
     /// The shared engine.
@@ -81,9 +118,39 @@ pub fn router(state: AppState) -> Router {
         .route("/api/topics", get(api::topics))
         .route("/api/health", get(api::health))
         .route("/api/stats", get(api::stats))
+        .route("/api/packets", get(packets::list).post(packets::create))
+        .route(
+            "/api/packets/{name}",
+            get(packets::get)
+                .put(packets::update)
+                .delete(packets::delete),
+        )
+        .route("/api/packets/{name}/cases", post(packets::add_cases))
+        .route(
+            "/api/packets/{name}/cases/{id}",
+            delete(packets::remove_case).patch(packets::edit_case),
+        )
+        .route("/api/packets/{name}/export", get(packets::export_handout))
         .route("/api/{*rest}", get(api::not_found).post(api::not_found))
         .route("/", get(pages::search))
         .route("/cases/{id}", get(pages::case))
+        .route(
+            "/packets",
+            get(packet_pages::list).post(packet_pages::create),
+        )
+        .route("/packets/add", post(packet_pages::add_from_results))
+        .route(
+            "/packets/{name}",
+            get(packet_pages::show).post(packet_pages::edit),
+        )
+        .route(
+            "/packets/{name}/download/{format}",
+            get(packet_pages::download),
+        )
+        .route(
+            "/login",
+            get(packet_pages::login_page).post(packet_pages::login),
+        )
         .route("/static/app.css", get(pages::css))
         .route("/static/app.js", get(pages::js))
         .fallback(pages::not_found)

@@ -2,8 +2,8 @@
 //! typing), rendered with minijinja templates built into the binary.
 
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::extract::{OriginalUri, Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use minijinja::{context, Environment};
 use serde::Serialize;
@@ -35,6 +35,10 @@ pub fn templates() -> Environment<'static> {
         ("search.html", include_str!("templates/search.html")),
         ("case.html", include_str!("templates/case.html")),
         ("error.html", include_str!("templates/error.html")),
+        ("add_form.html", include_str!("templates/add_form.html")),
+        ("packets.html", include_str!("templates/packets.html")),
+        ("packet.html", include_str!("templates/packet.html")),
+        ("login.html", include_str!("templates/login.html")),
     ] {
         if let Err(e) = env.add_template(name, src) {
             // A broken built-in template is a bug caught by the tests; keep serving the rest.
@@ -44,7 +48,12 @@ pub fn templates() -> Environment<'static> {
     env
 }
 
-fn render(state: &AppState, status: StatusCode, name: &str, ctx: minijinja::Value) -> Response {
+pub(super) fn render(
+    state: &AppState,
+    status: StatusCode,
+    name: &str,
+    ctx: minijinja::Value,
+) -> Response {
     match state
         .templates()
         .get_template(name)
@@ -62,7 +71,7 @@ fn render(state: &AppState, status: StatusCode, name: &str, ctx: minijinja::Valu
     }
 }
 
-fn error_page(state: &AppState, status: StatusCode, message: &str) -> Response {
+pub(super) fn error_page(state: &AppState, status: StatusCode, message: &str) -> Response {
     render(
         state,
         status,
@@ -145,8 +154,12 @@ fn marked_words(snippet: &str) -> Vec<String> {
 /// `GET /`: the search box, and results when there is a query.
 pub async fn search(
     State(state): State<AppState>,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    added: Result<Query<Added>, QueryRejection>,
     params: Result<Query<SearchParams>, QueryRejection>,
 ) -> Response {
+    let (added, added_url) = added_notice(added.ok());
     let p = match params {
         Ok(Query(p)) => p,
         Err(e) => return error_page(&state, StatusCode::BAD_REQUEST, &ApiError::from(e).message),
@@ -168,7 +181,7 @@ pub async fn search(
             &state,
             StatusCode::OK,
             "search.html",
-            context! { q => "", examples, topics => topic_links, cases => state.engine().num_cases() },
+            context! { q => "", examples, topics => topic_links, cases => state.engine().num_cases(), added, added_url },
         );
     }
     let page = match api::parse_count("page", &p.page, 1, MAX_OFFSET / PAGE_SIZE) {
@@ -229,7 +242,7 @@ pub async fn search(
             &state,
             StatusCode::BAD_REQUEST,
             "search.html",
-            context! { q, error => message, active },
+            context! { q, error => message, active, added, added_url },
         );
     };
     let topic_links = facet_links(
@@ -289,6 +302,8 @@ pub async fn search(
             q, total => r.total, hits, page, pages, prev_url, next_url, active,
             topic_facets => topic_links, region_facets => region_links, year_facets => year_links,
             first => offset + 1,
+            picker => super::packet_pages::picker(&state, &headers), back => return_path(&uri),
+            added, added_url,
         },
     )
 }
@@ -301,9 +316,13 @@ pub struct CaseParams {
 /// `GET /cases/{id}`: the case, its source and similar cases.
 pub async fn case(
     State(state): State<AppState>,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
     Path(id): Path<String>,
+    added: Result<Query<Added>, QueryRejection>,
     params: Result<Query<CaseParams>, QueryRejection>,
 ) -> Response {
+    let (added, added_url) = added_notice(added.ok());
     let q = params.ok().and_then(|Query(p)| p.q).unwrap_or_default();
     if !valid_id(&id) {
         return error_page(&state, StatusCode::NOT_FOUND, "没有这个案例");
@@ -334,8 +353,46 @@ pub async fn case(
         &state,
         StatusCode::OK,
         "case.html",
-        context! { case => rendered, sections, similar, back_url, q },
+        context! {
+            case => rendered, sections, similar, back_url, q, added, added_url,
+            picker => super::packet_pages::picker(&state, &headers), back => return_path(&uri),
+        },
     )
+}
+
+/// The `added=NAME` parameter the "加入案例包" form redirects back with.
+#[derive(serde::Deserialize)]
+pub struct Added {
+    added: Option<String>,
+}
+
+fn added_notice(added: Option<Query<Added>>) -> (Option<String>, Option<String>) {
+    let name = added
+        .and_then(|Query(a)| a.added)
+        .filter(|n| crate::packet::check_name(n).is_ok());
+    let url = name.as_ref().map(|n| {
+        let enc = serde_urlencoded::to_string([("", n.as_str())]).unwrap_or_default();
+        format!("/packets/{}", enc.trim_start_matches('='))
+    });
+    (name, url)
+}
+
+/// This page's path and query without a previous `added=` notice, for the form to come back to.
+fn return_path(uri: &axum::http::Uri) -> String {
+    let path = uri.path();
+    let query: Vec<(String, String)> = uri
+        .query()
+        .map(|q| serde_urlencoded::from_str(q).unwrap_or_default())
+        .unwrap_or_default();
+    let kept: Vec<&(String, String)> = query.iter().filter(|(k, _)| k != "added").collect();
+    if kept.is_empty() {
+        path.to_string()
+    } else {
+        format!(
+            "{path}?{}",
+            serde_urlencoded::to_string(kept).unwrap_or_default()
+        )
+    }
 }
 
 /// `GET /static/app.css`.

@@ -1,0 +1,346 @@
+//! `anli packet …`: case packets (案例包) for training classes.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand, ValueEnum};
+
+use anli::packet::{self, Packet, PacketStore, Resolved};
+use anli::search::{Filters, SearchRequest};
+use anli::Engine;
+
+use super::commands::{ready_engine, say};
+use super::{Global, Outcome};
+
+#[derive(Debug, Args)]
+pub struct PacketArgs {
+    #[command(subcommand)]
+    command: PacketCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum PacketCommand {
+    /// 新建案例包；可以直接用一次检索的前几条结果开头
+    ///
+    /// 例子：anli packet new 加梯专题 --title "老旧小区加装电梯专题" --from-query 加装电梯 --limit 6
+    #[command(verbatim_doc_comment)]
+    New(NewArgs),
+    /// 列出所有案例包
+    List,
+    /// 把案例加进案例包（可一次加多个编号，默认放在最后）
+    Add {
+        /// 案例包名称
+        name: String,
+        /// 案例编号（检索结果方括号里的那串）
+        #[arg(required = true, value_name = "编号")]
+        ids: Vec<String>,
+        /// 放在第几个（从 1 数）
+        #[arg(long, value_name = "位置")]
+        at: Option<usize>,
+    },
+    /// 从案例包里移除一个案例
+    Remove {
+        /// 案例包名称
+        name: String,
+        /// 案例编号
+        #[arg(value_name = "编号")]
+        id: String,
+    },
+    /// 调整案例顺序：把一个案例挪到第 N 个
+    Move {
+        /// 案例包名称
+        name: String,
+        /// 案例编号
+        #[arg(value_name = "编号")]
+        id: String,
+        /// 挪到第几个（从 1 数）
+        #[arg(long, value_name = "位置")]
+        to: usize,
+    },
+    /// 给案例写“教师按”（空字符串表示删掉）
+    Note {
+        /// 案例包名称
+        name: String,
+        /// 案例编号
+        #[arg(value_name = "编号")]
+        id: String,
+        /// 按语内容
+        #[arg(value_name = "按语")]
+        text: String,
+    },
+    /// 添加讨论题（可一次加多道）；--clear 先清空原有的题
+    Question {
+        /// 案例包名称
+        name: String,
+        /// 讨论题
+        #[arg(value_name = "讨论题")]
+        questions: Vec<String>,
+        /// 先清空原有的讨论题
+        #[arg(long)]
+        clear: bool,
+    },
+    /// 查看案例包：标题、案例顺序、按语、讨论题，以及已不在案例库中的案例
+    Show {
+        /// 案例包名称
+        name: String,
+    },
+    /// 导出讲义：md（Markdown）、html（可打印成 PDF）或 docx（Word）
+    Build {
+        /// 案例包名称
+        name: String,
+        /// 格式
+        #[arg(long, value_enum, default_value = "docx")]
+        format: Format,
+        /// 保存到哪个文件（默认：案例包名称加扩展名，放在当前目录；- 表示输出到屏幕）
+        #[arg(short, long, value_name = "文件")]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+struct NewArgs {
+    /// 案例包名称（也是文件名）：汉字、字母、数字、- 或 _
+    name: String,
+    /// 讲义标题
+    #[arg(long, value_name = "标题")]
+    title: String,
+    /// 培训对象，例如“新任社区书记培训班”
+    #[arg(long, value_name = "对象", default_value = "")]
+    audience: String,
+    /// 日期，例如 2026-11-21
+    #[arg(long, value_name = "日期", default_value = "")]
+    date: String,
+    /// 编写人
+    #[arg(long, value_name = "姓名", default_value = "")]
+    author: String,
+    /// 用这次检索的结果开头
+    #[arg(long, value_name = "查询")]
+    from_query: Option<String>,
+    /// 从检索结果里取前几条（配合 --from-query）
+    #[arg(long, default_value_t = 6, value_name = "条数")]
+    limit: usize,
+}
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Markdown 文本
+    Md,
+    /// 一个网页文件，浏览器打开后可打印或另存为 PDF
+    Html,
+    /// Word 文档
+    Docx,
+}
+
+impl Format {
+    fn ext(self) -> &'static str {
+        match self {
+            Format::Md => "md",
+            Format::Html => "html",
+            Format::Docx => "docx",
+        }
+    }
+}
+
+pub fn run(g: &Global, args: PacketArgs) -> Result<Outcome> {
+    let store = PacketStore::new(&g.packets);
+    match args.command {
+        PacketCommand::New(a) => new(g, &store, a),
+        PacketCommand::List => list(&store),
+        PacketCommand::Add { name, ids, at } => {
+            let (engine, _) = ready_engine(g)?;
+            for id in &ids {
+                engine.case(id)?;
+            }
+            let (_, added) = store.update(&name, None, |p| p.add(&ids, at))?;
+            let skipped = ids.len() - added.len();
+            let mut msg = format!("已加入 {} 个案例", added.len());
+            if skipped > 0 {
+                msg.push_str(&format!("（{skipped} 个已在案例包里，没有重复加入）"));
+            }
+            say(g, msg);
+            Ok(Outcome::Ok)
+        }
+        PacketCommand::Remove { name, id } => {
+            store.update(&name, None, |p| p.remove(&id))?;
+            say(g, format!("已移除 {id}"));
+            Ok(Outcome::Ok)
+        }
+        PacketCommand::Move { name, id, to } => {
+            store.update(&name, None, |p| p.move_to(&id, to))?;
+            say(g, format!("已把 {id} 挪到第 {to} 个"));
+            Ok(Outcome::Ok)
+        }
+        PacketCommand::Note { name, id, text } => {
+            store.update(&name, None, |p| p.set_note(&id, &text))?;
+            say(g, "按语已保存");
+            Ok(Outcome::Ok)
+        }
+        PacketCommand::Question {
+            name,
+            questions,
+            clear,
+        } => {
+            let (stored, _) = store.update(&name, None, |p| {
+                if clear {
+                    p.questions.clear();
+                }
+                p.questions.extend(
+                    questions
+                        .iter()
+                        .map(|q| q.trim().to_string())
+                        .filter(|q| !q.is_empty()),
+                );
+                Ok(())
+            })?;
+            say(
+                g,
+                format!("现在共有 {} 道讨论题", stored.packet.questions.len()),
+            );
+            Ok(Outcome::Ok)
+        }
+        PacketCommand::Show { name } => {
+            let (engine, _) = ready_engine(g)?;
+            let r = Resolved::new(&store.load(&name)?, &engine)?;
+            show(&r)?;
+            Ok(missing_outcome(&r))
+        }
+        PacketCommand::Build {
+            name,
+            format,
+            output,
+        } => {
+            let (engine, _) = ready_engine(g)?;
+            let r = Resolved::new(&store.load(&name)?, &engine)?;
+            let bytes = match format {
+                Format::Md => packet::export::markdown(&r).into_bytes(),
+                Format::Html => packet::export::html(&r)?.into_bytes(),
+                Format::Docx => packet::docx::docx(&r)?,
+            };
+            let path = output.unwrap_or_else(|| PathBuf::from(format!("{name}.{}", format.ext())));
+            if path.as_os_str() == "-" {
+                std::io::stdout().lock().write_all(&bytes)?;
+            } else {
+                std::fs::write(&path, &bytes)
+                    .with_context(|| format!("无法写入 {}", path.display()))?;
+                say(
+                    g,
+                    format!(
+                        "讲义已生成：{}（{} 个案例，{} KB）",
+                        path.display(),
+                        r.entries.len(),
+                        bytes.len().div_ceil(1024)
+                    ),
+                );
+            }
+            for id in r.missing() {
+                eprintln!("注意：案例 {id} 已不在案例库中，讲义里标为“缺失”");
+            }
+            Ok(missing_outcome(&r))
+        }
+    }
+}
+
+fn missing_outcome(r: &Resolved) -> Outcome {
+    if r.missing().is_empty() {
+        Outcome::Ok
+    } else {
+        Outcome::Partial
+    }
+}
+
+fn new(g: &Global, store: &PacketStore, a: NewArgs) -> Result<Outcome> {
+    packet::check_name(&a.name)?;
+    let mut p = Packet::new(a.title.trim());
+    p.audience = a.audience.trim().to_string();
+    p.date = a.date.trim().to_string();
+    p.author = a.author.trim().to_string();
+    if let Some(q) = &a.from_query {
+        let (engine, _) = ready_engine(g)?;
+        p.query = Some(q.trim().to_string());
+        let ids = search_ids(&engine, q, a.limit)?;
+        p.add(&ids, None)?;
+    }
+    let stored = store.create(&a.name, &p)?;
+    say(
+        g,
+        format!(
+            "案例包“{}”已建好：{}（{} 个案例）。用 `anli packet show {}` 查看。",
+            a.name,
+            store.path(&a.name)?.display(),
+            stored.packet.cases.len(),
+            a.name
+        ),
+    );
+    Ok(Outcome::Ok)
+}
+
+fn search_ids(engine: &Engine, q: &str, limit: usize) -> Result<Vec<String>> {
+    let results = engine.search(&SearchRequest {
+        query: q.to_string(),
+        limit,
+        offset: 0,
+        filters: Filters::default(),
+    })?;
+    Ok(results.hits.into_iter().map(|h| h.id).collect())
+}
+
+fn list(store: &PacketStore) -> Result<Outcome> {
+    let mut out = std::io::stdout().lock();
+    let all = store.list()?;
+    if all.is_empty() {
+        writeln!(
+            out,
+            "还没有案例包（{}）。用 `anli packet new 名称 --title 标题` 新建。",
+            store.dir().display()
+        )?;
+        return Ok(Outcome::Ok);
+    }
+    let mut bad = false;
+    for item in all {
+        match item {
+            Ok(s) => writeln!(
+                out,
+                "{}\t{}\t{} 个案例",
+                s.name,
+                s.packet.title,
+                s.packet.cases.len()
+            )?,
+            Err(e) => {
+                bad = true;
+                eprintln!("错误 {e}");
+            }
+        }
+    }
+    Ok(if bad { Outcome::Partial } else { Outcome::Ok })
+}
+
+fn show(r: &Resolved) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", r.packet.title)?;
+    for (label, value) in r.cover() {
+        writeln!(out, "  {label}：{value}")?;
+    }
+    writeln!(out)?;
+    for (i, e) in r.entries.iter().enumerate() {
+        match e.case() {
+            Some(c) => writeln!(out, "{}. {}  [{}]", i + 1, c.title, c.id)?,
+            None => writeln!(out, "{}. （缺失：已不在案例库中）  [{}]", i + 1, e.id())?,
+        }
+        if !e.note().is_empty() {
+            writeln!(
+                out,
+                "   教师按：{}",
+                e.note().replace('\n', "\n           ")
+            )?;
+        }
+    }
+    if !r.packet.questions.is_empty() {
+        writeln!(out, "\n讨论题：")?;
+        for (i, q) in r.packet.questions.iter().enumerate() {
+            writeln!(out, "  {}. {q}", i + 1)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,312 @@
+//! Case packets (案例包): an instructor's ordered selection of cases for a training class, with
+//! notes and discussion questions, kept as TOML files in `packets/` beside the corpus.
+//!
+//! - this module: the [`Packet`] value, its names, and the edits instructors make to it;
+//! - [`store`]: reading and writing packet files safely when several people edit at once;
+//! - [`export`]: resolving case ids against the index and writing Markdown and HTML handouts;
+//! - [`docx`]: the Word handout.
+//!
+//! A packet names cases by id. A case that has left the corpus is kept in the packet and shown
+//! as missing in every view and export (and `anli check` reports it), never dropped silently.
+
+pub mod docx;
+pub mod export;
+pub mod store;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+pub use export::{Entry, Resolved};
+pub use store::{PacketStore, StoredPacket};
+
+/// Longest packet name, in characters.
+pub const MAX_NAME_CHARS: usize = 64;
+/// Most cases one packet may hold (a class reads a handful; this stops runaway scripts).
+pub const MAX_CASES: usize = 200;
+/// Longest note or question, in characters.
+pub const MAX_NOTE_CHARS: usize = 5_000;
+/// Most discussion questions.
+pub const MAX_QUESTIONS: usize = 50;
+
+/// A case packet, as stored in `packets/NAME.toml`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Packet {
+    /// Title printed on the cover, e.g. “老旧小区加装电梯专题”.
+    pub title: String,
+    /// Who the class is for, e.g. “新任社区书记培训班”.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub audience: String,
+    /// Date of the class, as the instructor writes it (e.g. 2026-11-21).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub date: String,
+    /// Who assembled it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub author: String,
+    /// The search the packet was started from, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    /// Discussion questions, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub questions: Vec<String>,
+    /// The cases, in teaching order.
+    #[serde(default)]
+    pub cases: Vec<PacketCase>,
+}
+
+/// One case in a packet.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PacketCase {
+    /// The case id.
+    pub id: String,
+    /// The instructor's note on this case (教师按), may be empty.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// Check a packet name: 1–64 letters (Chinese included), digits, `-` or `_`, not starting with
+/// `-`. Names become file names, so nothing else (no dots, slashes or spaces) is allowed.
+pub fn check_name(name: &str) -> Result<()> {
+    let ok = !name.is_empty()
+        && name.chars().count() <= MAX_NAME_CHARS
+        && !name.starts_with('-')
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::BadPacketName(name.chars().take(80).collect()))
+    }
+}
+
+fn edit(message: impl Into<String>) -> Error {
+    Error::PacketEdit(message.into())
+}
+
+fn check_text(what: &str, text: &str) -> Result<()> {
+    if text.chars().count() > MAX_NOTE_CHARS {
+        return Err(edit(format!("{what}太长（最多 {MAX_NOTE_CHARS} 字）")));
+    }
+    Ok(())
+}
+
+impl Packet {
+    /// A new packet with a title.
+    pub fn new(title: impl Into<String>) -> Packet {
+        Packet {
+            title: title.into(),
+            ..Packet::default()
+        }
+    }
+
+    /// Ids of the cases, in order.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.cases.iter().map(|c| c.id.as_str())
+    }
+
+    fn position(&self, id: &str) -> Result<usize> {
+        self.cases
+            .iter()
+            .position(|c| c.id == id)
+            .ok_or_else(|| edit(format!("案例包里没有编号为“{id}”的案例")))
+    }
+
+    /// Add cases at 1-based position `at` (at the end when `None`). Ids already in the packet
+    /// stay where they are; returns the ids actually added.
+    pub fn add(&mut self, ids: &[String], at: Option<usize>) -> Result<Vec<String>> {
+        let mut new: Vec<String> = Vec::new();
+        for id in ids {
+            if !self.cases.iter().any(|c| &c.id == id) && !new.contains(id) {
+                new.push(id.clone());
+            }
+        }
+        if self.cases.len() + new.len() > MAX_CASES {
+            return Err(edit(format!("一个案例包最多放 {MAX_CASES} 个案例")));
+        }
+        let at = match at {
+            None => self.cases.len(),
+            Some(p) if (1..=self.cases.len() + 1).contains(&p) => p - 1,
+            Some(p) => {
+                return Err(edit(format!(
+                    "位置 {p} 超出范围（1–{}）",
+                    self.cases.len() + 1
+                )))
+            }
+        };
+        let entries = new.iter().map(|id| PacketCase {
+            id: id.clone(),
+            note: String::new(),
+        });
+        self.cases.splice(at..at, entries);
+        Ok(new)
+    }
+
+    /// Remove a case.
+    pub fn remove(&mut self, id: &str) -> Result<()> {
+        let i = self.position(id)?;
+        self.cases.remove(i);
+        Ok(())
+    }
+
+    /// Move a case to 1-based position `to`.
+    pub fn move_to(&mut self, id: &str, to: usize) -> Result<()> {
+        let i = self.position(id)?;
+        if !(1..=self.cases.len()).contains(&to) {
+            return Err(edit(format!(
+                "位置 {to} 超出范围（1–{}）",
+                self.cases.len()
+            )));
+        }
+        let item = self.cases.remove(i);
+        self.cases.insert(to - 1, item);
+        Ok(())
+    }
+
+    /// Set (or, with empty text, clear) the instructor's note on a case.
+    pub fn set_note(&mut self, id: &str, note: &str) -> Result<()> {
+        check_text("教师按", note)?;
+        let i = self.position(id)?;
+        self.cases[i].note = note.trim().to_string();
+        Ok(())
+    }
+
+    /// Check what a hand-edited or submitted packet holds: a title, no duplicate ids, sizes.
+    pub fn validate(&self) -> Result<()> {
+        if self.title.trim().is_empty() {
+            return Err(edit("案例包需要一个标题"));
+        }
+        for (what, text) in [
+            ("标题", &self.title),
+            ("培训对象", &self.audience),
+            ("日期", &self.date),
+            ("编写人", &self.author),
+        ] {
+            if text.chars().count() > 200 {
+                return Err(edit(format!("{what}太长（最多 200 字）")));
+            }
+        }
+        if self.cases.len() > MAX_CASES {
+            return Err(edit(format!("一个案例包最多放 {MAX_CASES} 个案例")));
+        }
+        if self.questions.len() > MAX_QUESTIONS {
+            return Err(edit(format!("讨论题最多 {MAX_QUESTIONS} 道")));
+        }
+        for q in &self.questions {
+            check_text("讨论题", q)?;
+        }
+        for (i, c) in self.cases.iter().enumerate() {
+            check_text("教师按", &c.note)?;
+            if self.cases[..i].iter().any(|d| d.id == c.id) {
+                return Err(edit(format!("案例“{}”在案例包里出现了两次", c.id)));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(p: &Packet) -> Vec<&str> {
+        p.ids().collect()
+    }
+
+    fn s(v: &[&str]) -> Vec<String> {
+        v.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn names_are_safe_file_names() {
+        for good in ["加装电梯专题", "parking-2026", "新任书记_第1期"] {
+            assert!(check_name(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "",
+            "../corpus",
+            "a/b",
+            ".hidden",
+            "-rf",
+            "停车 专题",
+            "a.toml",
+            "x\u{0}",
+        ] {
+            assert!(
+                matches!(check_name(bad), Err(Error::BadPacketName(_))),
+                "{bad:?}"
+            );
+        }
+        assert!(check_name(&"长".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn add_keeps_order_and_skips_duplicates() {
+        let mut p = Packet::new("加装电梯专题");
+        assert_eq!(p.add(&s(&["a", "b", "a"]), None).unwrap(), s(&["a", "b"]));
+        assert_eq!(p.add(&s(&["b", "c"]), Some(1)).unwrap(), s(&["c"]));
+        assert_eq!(ids(&p), ["c", "a", "b"]);
+        assert!(p.add(&s(&["d"]), Some(5)).is_err());
+    }
+
+    #[test]
+    fn move_remove_and_note() {
+        let mut p = Packet::new("停车难专题");
+        p.add(&s(&["a", "b", "c"]), None).unwrap();
+        p.move_to("c", 1).unwrap();
+        assert_eq!(ids(&p), ["c", "a", "b"]);
+        p.move_to("c", 3).unwrap();
+        assert_eq!(ids(&p), ["a", "b", "c"]);
+        assert!(p.move_to("a", 0).is_err());
+        assert!(p.move_to("a", 4).is_err());
+        p.set_note("b", "  先让学员读背景，再讨论错峰停车的协议怎么签。 ")
+            .unwrap();
+        assert_eq!(
+            p.cases[1].note,
+            "先让学员读背景，再讨论错峰停车的协议怎么签。"
+        );
+        p.remove("a").unwrap();
+        assert_eq!(ids(&p), ["b", "c"]);
+        let err = p.remove("zz").unwrap_err().to_string();
+        assert!(err.contains("zz"), "{err}");
+        assert!(p.set_note("c", &"长".repeat(MAX_NOTE_CHARS + 1)).is_err());
+    }
+
+    #[test]
+    fn validate_catches_hand_edits() {
+        let mut p = Packet::new(" ");
+        assert!(p.validate().is_err());
+        p.title = "文明养宠".into();
+        p.cases = vec![
+            PacketCase {
+                id: "a".into(),
+                note: String::new(),
+            },
+            PacketCase {
+                id: "a".into(),
+                note: String::new(),
+            },
+        ];
+        assert!(p.validate().unwrap_err().to_string().contains("两次"));
+        p.cases.pop();
+        assert!(p.validate().is_ok());
+    }
+
+    #[test]
+    fn toml_round_trip_is_readable() {
+        let mut p = Packet::new("老旧小区加装电梯专题");
+        p.audience = "新任社区书记培训班".into();
+        p.query = Some("加装电梯".into());
+        p.questions = vec!["低层住户反对时，社区能做什么？".into()];
+        p.add(&s(&["elevator-01", "elevator-02"]), None).unwrap();
+        p.set_note("elevator-01", "重点看“一楼补偿”怎么谈。\n第二段可略读。")
+            .unwrap();
+        let text = toml::to_string(&p).unwrap();
+        assert!(text.contains("title = \"老旧小区加装电梯专题\""), "{text}");
+        assert!(text.contains("[[cases]]"), "{text}");
+        let back: Packet = toml::from_str(&text).unwrap();
+        assert_eq!(back, p);
+    }
+}

@@ -1,0 +1,348 @@
+//! Packet files on disk: `packets/NAME.toml`.
+//!
+//! Every change is a read–modify–write under an exclusive lock on `packets/.lock` (an OS file
+//! lock, so it holds between threads of the service and between the service and the CLI), and
+//! the new file replaces the old one by rename, so a reader never sees half a file and two edits
+//! made at the same moment both survive. An edit made from a stale view (the web form's
+//! whole-packet edit) carries the version it was based on; if the file changed since, it is
+//! refused with [`Error::PacketConflict`] instead of overwriting the other edit.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{ErrorKind, Write};
+use std::path::{Path, PathBuf};
+
+use super::{check_name, Packet};
+use crate::error::{Error, Result};
+
+/// A packet read from disk, with its name and version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredPacket {
+    /// The name (file stem).
+    pub name: String,
+    /// The packet.
+    pub packet: Packet,
+    /// A short hash of the file's bytes; changes with every edit.
+    pub version: String,
+}
+
+/// The `packets/` folder.
+#[derive(Debug, Clone)]
+pub struct PacketStore {
+    dir: PathBuf,
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+    move |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// The version of a packet file's bytes.
+pub fn version_of(bytes: &[u8]) -> String {
+    blake3::hash(bytes).to_hex()[..16].to_string()
+}
+
+impl PacketStore {
+    /// The store in `dir` (created on the first write).
+    pub fn new(dir: impl Into<PathBuf>) -> PacketStore {
+        PacketStore { dir: dir.into() }
+    }
+
+    /// The folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The file of packet `name` (after checking the name).
+    pub fn path(&self, name: &str) -> Result<PathBuf> {
+        check_name(name)?;
+        Ok(self.dir.join(format!("{name}.toml")))
+    }
+
+    /// Every packet file, sorted by name; a file that cannot be read is returned as its error.
+    pub fn list(&self) -> Result<Vec<Result<StoredPacket>>> {
+        let entries = match fs::read_dir(&self.dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(io(&self.dir)(e)),
+        };
+        let mut names = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(io(&self.dir))?;
+            let file_name = entry.file_name();
+            let Some(name) = file_name.to_str().and_then(|n| n.strip_suffix(".toml")) else {
+                continue;
+            };
+            if check_name(name).is_ok() {
+                names.push(name.to_string());
+            }
+        }
+        names.sort();
+        Ok(names.iter().map(|n| self.load(n)).collect())
+    }
+
+    /// Read packet `name`.
+    pub fn load(&self, name: &str) -> Result<StoredPacket> {
+        let path = self.path(name)?;
+        let bytes = match fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == ErrorKind::NotFound => {
+                return Err(Error::PacketNotFound(name.to_string()))
+            }
+            Err(e) => return Err(io(&path)(e)),
+        };
+        let packet = parse(&path, &bytes)?;
+        Ok(StoredPacket {
+            name: name.to_string(),
+            packet,
+            version: version_of(&bytes),
+        })
+    }
+
+    /// Create packet `name`; fails with [`Error::PacketExists`] if it exists.
+    pub fn create(&self, name: &str, packet: &Packet) -> Result<StoredPacket> {
+        let path = self.path(name)?;
+        packet.validate()?;
+        let _lock = self.lock()?;
+        if path.exists() {
+            return Err(Error::PacketExists(name.to_string()));
+        }
+        self.write(name, &path, packet)
+    }
+
+    /// Apply `change` to the current packet `name` and save it, all under the lock. With
+    /// `expected`, the change is refused if the file's version is no longer that one.
+    pub fn update<T>(
+        &self,
+        name: &str,
+        expected: Option<&str>,
+        change: impl FnOnce(&mut Packet) -> Result<T>,
+    ) -> Result<(StoredPacket, T)> {
+        let path = self.path(name)?;
+        let _lock = self.lock()?;
+        let mut current = self.load(name)?;
+        if let Some(v) = expected {
+            if v != current.version {
+                return Err(Error::PacketConflict(name.to_string()));
+            }
+        }
+        let out = change(&mut current.packet)?;
+        current.packet.validate()?;
+        let stored = self.write(name, &path, &current.packet)?;
+        Ok((stored, out))
+    }
+
+    /// Delete packet `name` (refused, like [`update`](Self::update), if `expected` is stale).
+    pub fn delete(&self, name: &str, expected: Option<&str>) -> Result<()> {
+        let path = self.path(name)?;
+        let _lock = self.lock()?;
+        let current = self.load(name)?;
+        if expected.is_some_and(|v| v != current.version) {
+            return Err(Error::PacketConflict(name.to_string()));
+        }
+        fs::remove_file(&path).map_err(io(&path))
+    }
+
+    /// What `anli check` reports: packet files that cannot be read, and case ids that `exists`
+    /// says are not in the corpus (as [`Error::PacketFile`] with the line of the id).
+    pub fn problems(&self, exists: impl Fn(&str) -> bool) -> Result<Vec<Error>> {
+        let mut out = Vec::new();
+        for item in self.list()? {
+            let stored = match item {
+                Ok(s) => s,
+                Err(e) => {
+                    out.push(e);
+                    continue;
+                }
+            };
+            let path = self.path(&stored.name)?;
+            let text = fs::read_to_string(&path).unwrap_or_default();
+            for id in stored.packet.ids().filter(|id| !exists(id)) {
+                let quoted = format!("\"{id}\"");
+                let line = text
+                    .lines()
+                    .position(|l| l.trim_start().starts_with("id") && l.contains(&quoted))
+                    .map_or(1, |i| i + 1);
+                out.push(Error::PacketFile {
+                    path: path.clone(),
+                    line,
+                    message: format!(
+                        "案例包“{}”里的案例“{id}”已不在案例库中（导出时会标为缺失）",
+                        stored.name
+                    ),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    fn lock(&self) -> Result<File> {
+        fs::create_dir_all(&self.dir).map_err(io(&self.dir))?;
+        let path = self.dir.join(".lock");
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(io(&path))?;
+        // Released when the file is dropped (closed), also if this process dies.
+        file.lock().map_err(io(&path))?;
+        Ok(file)
+    }
+
+    fn write(&self, name: &str, path: &Path, packet: &Packet) -> Result<StoredPacket> {
+        let text = toml::to_string(packet)
+            .map_err(|e| Error::PacketEdit(format!("案例包无法保存：{e}")))?;
+        let mut text =
+            format!("# anli 案例包。可以直接编辑；`anli check` 会检查格式和案例编号。\n{text}");
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        let tmp = self.dir.join(format!(".{name}.toml.tmp"));
+        let mut f = File::create(&tmp).map_err(io(&tmp))?;
+        f.write_all(text.as_bytes()).map_err(io(&tmp))?;
+        f.sync_all().map_err(io(&tmp))?;
+        drop(f);
+        fs::rename(&tmp, path).map_err(io(path))?;
+        Ok(StoredPacket {
+            name: name.to_string(),
+            packet: packet.clone(),
+            version: version_of(text.as_bytes()),
+        })
+    }
+}
+
+/// Parse a packet file; errors carry the path and line.
+pub fn parse(path: &Path, bytes: &[u8]) -> Result<Packet> {
+    let bad = |line: usize, message: String| Error::PacketFile {
+        path: path.to_path_buf(),
+        line,
+        message,
+    };
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let line = 1 + bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        bad(line, "不是 UTF-8 文本".into())
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let packet: Packet = toml::from_str(text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| 1 + text[..s.start.min(text.len())].matches('\n').count())
+            .unwrap_or(1);
+        bad(line, e.message().trim().to_string())
+    })?;
+    packet.validate().map_err(|e| bad(1, e.to_string()))?;
+    Ok(packet)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store() -> (tempfile::TempDir, PacketStore) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = PacketStore::new(dir.path().join("packets"));
+        (dir, store)
+    }
+
+    #[test]
+    fn create_load_update_delete() {
+        let (_d, store) = store();
+        assert!(store.list().unwrap().is_empty());
+        let p = Packet::new("停车难专题");
+        let created = store.create("停车难", &p).unwrap();
+        assert!(matches!(
+            store.create("停车难", &p),
+            Err(Error::PacketExists(_))
+        ));
+        let (after, added) = store
+            .update("停车难", None, |p| {
+                p.add(&["parking-01".to_string()], None)
+            })
+            .unwrap();
+        assert_eq!(added, ["parking-01"]);
+        assert_ne!(after.version, created.version);
+        assert_eq!(store.load("停车难").unwrap(), after);
+        // An edit based on the old version is refused, and changes nothing.
+        let stale = store.update("停车难", Some(&created.version), |p| {
+            p.title = "改名".into();
+            Ok(())
+        });
+        assert!(matches!(stale, Err(Error::PacketConflict(_))));
+        assert_eq!(store.load("停车难").unwrap().packet.title, "停车难专题");
+        assert!(matches!(
+            store.delete("停车难", Some(&created.version)),
+            Err(Error::PacketConflict(_))
+        ));
+        store.delete("停车难", Some(&after.version)).unwrap();
+        assert!(matches!(
+            store.load("停车难"),
+            Err(Error::PacketNotFound(_))
+        ));
+    }
+
+    #[test]
+    fn a_failed_edit_leaves_the_file_alone() {
+        let (_d, store) = store();
+        store.create("a", &Packet::new("标题")).unwrap();
+        let before = store.load("a").unwrap();
+        assert!(store.update("a", None, |p| p.remove("nope")).is_err());
+        assert_eq!(store.load("a").unwrap(), before);
+    }
+
+    #[test]
+    fn bad_files_name_path_and_line() {
+        let (_d, store) = store();
+        fs::create_dir_all(store.dir()).unwrap();
+        fs::write(
+            store.dir().join("坏.toml"),
+            "title = \"停车\"\n\n[[cases]]\nid = \"a\"\nnoet = \"拼错了\"\n",
+        )
+        .unwrap();
+        let err = store.load("坏").unwrap_err().to_string();
+        assert!(err.contains("坏.toml:5:"), "{err}");
+        fs::write(store.dir().join("notes.txt"), "not a packet").unwrap();
+        let listed = store.list().unwrap();
+        assert_eq!(listed.len(), 1);
+        assert!(listed[0].is_err());
+    }
+
+    #[test]
+    fn problems_name_the_line_of_a_missing_id() {
+        let (_d, store) = store();
+        let mut p = Packet::new("停车");
+        p.add(&["parking-01".into(), "gone-07".into()], None)
+            .unwrap();
+        store.create("停车", &p).unwrap();
+        let problems = store.problems(|id| id == "parking-01").unwrap();
+        assert_eq!(problems.len(), 1);
+        let text = fs::read_to_string(store.path("停车").unwrap()).unwrap();
+        let line = 1 + text.lines().position(|l| l.contains("gone-07")).unwrap();
+        let msg = problems[0].to_string();
+        assert!(msg.contains(&format!("停车.toml:{line}:")), "{msg}");
+        assert!(msg.contains("gone-07"), "{msg}");
+    }
+
+    #[test]
+    fn concurrent_edits_from_many_threads_all_survive() {
+        let (_d, store) = store();
+        store.create("课", &Packet::new("并发")).unwrap();
+        std::thread::scope(|s| {
+            for t in 0..8 {
+                let store = store.clone();
+                s.spawn(move || {
+                    for i in 0..10 {
+                        store
+                            .update("课", None, |p| p.add(&[format!("case-{t}-{i}")], None))
+                            .unwrap();
+                    }
+                });
+            }
+        });
+        assert_eq!(store.load("课").unwrap().packet.cases.len(), 80);
+    }
+}
