@@ -1,7 +1,8 @@
 //! A real browser against the web page: headless Chromium driven over WebDriver (Debian's
 //! `chromium` and `chromium-driver`, which `.ci/run` installs). A secretary types a problem in
 //! everyday words, sees ranked results with highlights, filters by a topic, opens a case and
-//! follows a similar case. The results page is kept as `target/screenshots/results.png`.
+//! follows a similar case; an instructor builds a case packet and downloads the Word handout.
+//! The results page is kept as `target/screenshots/results.png`.
 //!
 //! Skipped, with the reason printed, where chromedriver is not installed.
 
@@ -92,11 +93,16 @@ async fn secretary_searches_filters_and_reads_cases_in_chromium() {
             .spawn()
             .expect("chromedriver starts"),
     );
+    let downloads = tempfile::tempdir().unwrap();
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
         serde_json::json!({
             "binary": browser,
+            "prefs": {
+                "download.default_directory": downloads.path(),
+                "download.prompt_for_download": false,
+            },
             "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                      "--window-size=1280,1600", "--disable-quic", "--no-first-run",
                      "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -231,6 +237,128 @@ async fn secretary_searches_filters_and_reads_cases_in_chromium() {
         c.screenshot().await.unwrap(),
     )
     .unwrap();
+
+    // 6. An instructor puts two cases about elevators in a new packet, writes a note, puts the
+    //    second case first and downloads the Word handout.
+    c.set_window_size(1280, 1600).await.unwrap();
+    c.goto(&format!("{base}/?q=%E5%8A%A0%E8%A3%85%E7%94%B5%E6%A2%AF"))
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Css("li.hit")).await.unwrap();
+    let hits = c.find_all(Locator::Css("li.hit")).await.unwrap();
+    let first_id = hits[0].attr("data-id").await.unwrap().unwrap();
+    let second_id = hits[1].attr("data-id").await.unwrap().unwrap();
+    // No packet yet: the picker offers "＋ 新建案例包".
+    hits[0]
+        .find(Locator::Css(".add-packet button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let notice = c.wait().for_element(Locator::Css(".notice")).await.unwrap();
+    assert!(notice.text().await.unwrap().contains("已加入案例包"));
+    // The picker now has that packet selected; add the second case to it.
+    let second_button = format!("li.hit[data-id='{second_id}'] .add-packet button");
+    c.find(Locator::Css(&second_button))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css(".notice a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("ol.packet-cases"))
+        .await
+        .unwrap();
+    let items = c.find_all(Locator::Css("li.pcase")).await.unwrap();
+    assert_eq!(items.len(), 2, "both cases are in the packet");
+    let note = items[0]
+        .find(Locator::Css("form.note textarea"))
+        .await
+        .unwrap();
+    note.send_keys("先请学员读背景，再分组讨论一楼住户的顾虑。")
+        .await
+        .unwrap();
+    items[0]
+        .find(Locator::Css("form.note button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("li.pcase"))
+        .await
+        .unwrap();
+    c.find(Locator::Css("li.pcase button.up"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("li.pcase"))
+        .await
+        .unwrap();
+    let order: Vec<String> = {
+        let mut v = Vec::new();
+        for li in c.find_all(Locator::Css("li.pcase")).await.unwrap() {
+            v.push(li.attr("data-id").await.unwrap().unwrap());
+        }
+        v
+    };
+    assert_eq!(order, [second_id.clone(), first_id.clone()]);
+    std::fs::write(
+        screenshot_dir().join("packet.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
+    c.find(Locator::Css("#dl-docx"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let mut docx = None;
+    for _ in 0..100 {
+        let found = std::fs::read_dir(downloads.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|e| e == "docx"));
+        if let Some(p) = found {
+            docx = Some(p);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let docx = docx.expect("the browser downloaded a .docx");
+    let doc = docx_rs::read_docx(&std::fs::read(&docx).unwrap()).expect("a Word document");
+    let text: Vec<String> = doc
+        .document
+        .children
+        .iter()
+        .filter_map(|c| match c {
+            docx_rs::DocumentChild::Paragraph(p) => Some(p.raw_text()),
+            _ => None,
+        })
+        .collect();
+    let all = text.join("\n");
+    assert!(
+        all.contains("先请学员读背景，再分组讨论一楼住户的顾虑。"),
+        "the note is in the handout"
+    );
+    assert!(
+        all.contains(&format!("案例编号：{second_id}, {first_id}")),
+        "{all}"
+    );
 
     c.close().await.unwrap();
     let _ = stop.send(());
