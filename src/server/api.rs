@@ -100,8 +100,27 @@ impl From<QueryRejection> for ApiError {
     }
 }
 
+/// Whether a body error was the body-read timeout firing (a client sending too slowly).
+fn timed_out(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cur = Some(e);
+    while let Some(err) = cur {
+        if err.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        cur = err.source();
+    }
+    false
+}
+
 impl From<JsonRejection> for ApiError {
     fn from(e: JsonRejection) -> ApiError {
+        if timed_out(&e) {
+            return ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "request_timeout",
+                "请求内容发送得太慢，已超时；请重试",
+            );
+        }
         let status = e.status();
         let code = match status {
             StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",

@@ -13,6 +13,7 @@ mod pages;
 use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::http::{header, HeaderValue};
 use axum::routing::{delete, get, post};
@@ -176,15 +177,88 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serve on `listener` until `shutdown` completes, then finish the requests in flight.
+/// How long the service waits on a slow client.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    /// A client must send its request line and headers within this time, or the connection is
+    /// closed (a "slow loris" cannot hold connections open).
+    pub headers: Duration,
+    /// A client must send its request body within this time (408 JSON otherwise).
+    pub body: Duration,
+    /// On shutdown, requests in flight get this long to finish.
+    pub shutdown: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Timeouts {
+        Timeouts {
+            headers: Duration::from_secs(10),
+            body: Duration::from_secs(30),
+            shutdown: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Serve on `listener` until `shutdown` completes, then finish the requests in flight; with the
+/// default [`Timeouts`].
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    serve_with(listener, state, shutdown, Timeouts::default()).await
+}
+
+/// [`serve`] with explicit timeouts. Each connection is served by hyper's HTTP/1 server with a
+/// header-read timeout; accept errors (e.g. too many open files) are logged and retried after a
+/// pause instead of stopping the service.
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    timeouts: Timeouts,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+
+    let app = router(state).layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+        timeouts.body,
+    ));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    tracing::warn!("accept failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let service = TowerToHyperService::new(app.clone());
+        let conn = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(timeouts.headers)
+            .serve_connection(TokioIo::new(stream), service);
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(%peer, "connection ended: {e}");
+            }
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(timeouts.shutdown) => {
+            tracing::warn!("shutdown: requests still running after {:?}, leaving them", timeouts.shutdown);
+        }
+    }
+    Ok(())
 }
 
 /// Completes on Ctrl-C or SIGTERM.

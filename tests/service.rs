@@ -1,0 +1,372 @@
+//! The running service under stress: slow clients are cut off without hurting others, and a
+//! bounded load test — 16 connections of mixed searches, case pages and similar-case queries
+//! against the `anli serve` binary — sees no errors, flat memory and a p99 close to the one a
+//! single connection sees.
+//!
+//! The load test runs for `ANLI_LOAD_SECONDS` (default 60 s in CI, 15 s elsewhere), on loopback.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use http_body_util::{BodyExt, Empty};
+use hyper_util::rt::TokioIo;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use anli::index::{IndexOptions, NoProgress};
+use anli::server::{AppState, ServerOptions, Timeouts};
+use anli::Engine;
+use common::*;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_clients_are_cut_off_and_others_still_answered() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = bundled_library(dir.path());
+    lib.index(&IndexOptions::default(), &NoProgress).unwrap();
+    let state = AppState::new(
+        Engine::open(&lib).unwrap(),
+        lib,
+        ServerOptions::local(dir.path().join("packets")),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let timeouts = Timeouts {
+        headers: Duration::from_millis(500),
+        body: Duration::from_millis(500),
+        shutdown: Duration::from_secs(2),
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(anli::server::serve_with(
+        listener,
+        state,
+        async {
+            let _ = stopped.await;
+        },
+        timeouts,
+    ));
+
+    // A client that never finishes its headers.
+    let mut loris = TcpStream::connect(addr).await.unwrap();
+    loris
+        .write_all(b"GET /api/health HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        .await
+        .unwrap();
+    // A client that promises a body and sends a tenth of it.
+    let mut slow_body = TcpStream::connect(addr).await.unwrap();
+    slow_body
+        .write_all(
+            b"POST /api/similar HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"text\":",
+        )
+        .await
+        .unwrap();
+
+    // Meanwhile, ordinary requests are answered at once.
+    let started = Instant::now();
+    for _ in 0..20 {
+        let (status, _) = get(addr, "/api/search?q=%E5%81%9C%E8%BD%A6").await;
+        assert_eq!(status, 200);
+    }
+    assert!(started.elapsed() < Duration::from_secs(5));
+
+    // The body that never comes: 408 with a JSON error.
+    let mut buf = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), slow_body.read_to_end(&mut buf)).await;
+    assert!(
+        read.is_ok(),
+        "the slow body is answered within the time-out"
+    );
+    let text = String::from_utf8_lossy(&buf);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert!(text.contains("\"code\":\"request_timeout\""), "{text}");
+
+    // The headers that never end: the connection is closed.
+    let mut buf = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(5), loris.read_to_end(&mut buf)).await;
+    assert!(
+        closed.is_ok(),
+        "the slow-header connection is closed by the server"
+    );
+
+    let _ = stop.send(());
+    server.await.unwrap().unwrap();
+}
+
+/// One GET on a fresh connection: status and body.
+async fn get(addr: std::net::SocketAddr, path: &str) -> (u16, Bytes) {
+    let stream = TcpStream::connect(addr).await.unwrap();
+    let (mut send, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    let req = hyper::Request::get(path)
+        .header("host", addr.to_string())
+        .body(Empty::<Bytes>::new())
+        .unwrap();
+    let res = send.send_request(req).await.unwrap();
+    let status = res.status().as_u16();
+    (status, res.into_body().collect().await.unwrap().to_bytes())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load
+
+struct Server {
+    child: Child,
+    addr: std::net::SocketAddr,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    /// Resident memory of the service, in MB (Linux).
+    fn rss_mb(&self) -> Option<f64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        let kb: f64 = status
+            .lines()
+            .find(|l| l.starts_with("VmRSS:"))?
+            .split_whitespace()
+            .nth(1)?
+            .parse()
+            .ok()?;
+        Some(kb / 1024.0)
+    }
+}
+
+fn start_server(dir: &std::path::Path) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_anli"))
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .env("ANLI_CORPUS", repo().join("corpus"))
+        .env("ANLI_INDEX", dir.join("index"))
+        .env("ANLI_SCHEMA", schema_dir())
+        .env("ANLI_PACKETS", dir.join("packets"))
+        .env_remove("ANLI_LOG")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("anli serve starts");
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = BufReader::new(stderr).lines();
+    let addr = loop {
+        let line = lines
+            .next()
+            .expect("anli serve said where it listens")
+            .unwrap();
+        if let Some(rest) = line.split("http://").nth(1) {
+            break rest.split('/').next().unwrap().parse().unwrap();
+        }
+    };
+    // Keep draining stderr so the service never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Server { child, addr }
+}
+
+/// The mixed request list: keyword and description searches, case pages, similar cases.
+fn paths() -> Vec<String> {
+    let queries = std::fs::read_to_string(repo().join("tests/relevance/queries.tsv")).unwrap();
+    let mut ids: Vec<String> = Vec::new();
+    for entry in walkdir::WalkDir::new(repo().join("corpus")) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_some_and(|e| e == "md") {
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            if let Some(id) = text.lines().find_map(|l| l.strip_prefix("id: ")) {
+                ids.push(id.trim().to_string());
+            }
+        }
+    }
+    ids.sort();
+    let mut out = Vec::new();
+    for (i, line) in queries.lines().filter(|l| !l.starts_with('#')).enumerate() {
+        let Some((_, q)) = line.split_once('\t') else {
+            continue;
+        };
+        let q = serde_urlencoded::to_string([("q", q)]).unwrap();
+        out.push(format!("/api/search?{q}"));
+        out.push(format!("/?{q}"));
+        let id = &ids[(i * 7) % ids.len()];
+        out.push(format!("/cases/{id}"));
+        out.push(format!("/api/cases/{id}/similar"));
+    }
+    out
+}
+
+struct Phase {
+    latencies: Vec<Duration>,
+    errors: Vec<String>,
+    elapsed: Duration,
+}
+
+impl Phase {
+    fn pct(&self, p: f64) -> Duration {
+        let mut v = self.latencies.clone();
+        v.sort();
+        v[((v.len() as f64 * p) as usize).min(v.len() - 1)]
+    }
+}
+
+/// `conns` keep-alive connections, each sending one request every `interval` for `secs`.
+async fn run_phase(
+    addr: std::net::SocketAddr,
+    conns: usize,
+    interval: Duration,
+    secs: f64,
+    paths: &[String],
+) -> Phase {
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs_f64(secs);
+    let mut tasks = Vec::new();
+    for c in 0..conns {
+        let paths = paths.to_vec();
+        tasks.push(tokio::spawn(async move {
+            let stream = TcpStream::connect(addr).await.unwrap();
+            let (mut send, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+                .await
+                .unwrap();
+            tokio::spawn(conn);
+            let mut lat = Vec::new();
+            let mut errors = Vec::new();
+            // Spread the connections' start times over one interval.
+            let mut next = Instant::now() + interval.mul_f64(c as f64 / conns as f64);
+            let mut i = c * 13;
+            while next < deadline {
+                tokio::time::sleep_until(next.into()).await;
+                let path = &paths[i % paths.len()];
+                i += 1;
+                let req = hyper::Request::get(path.as_str())
+                    .header("host", addr.to_string())
+                    .body(Empty::<Bytes>::new())
+                    .unwrap();
+                let t = Instant::now();
+                match send.send_request(req).await {
+                    Ok(res) => {
+                        let status = res.status();
+                        let body = res.into_body().collect().await;
+                        lat.push(t.elapsed());
+                        if !status.is_success() || body.is_err() {
+                            errors.push(format!("{status} {path}"));
+                        }
+                    }
+                    Err(e) => errors.push(format!("{e} {path}")),
+                }
+                next += interval;
+            }
+            (lat, errors)
+        }));
+    }
+    let mut phase = Phase {
+        latencies: Vec::new(),
+        errors: Vec::new(),
+        elapsed: Duration::ZERO,
+    };
+    for t in tasks {
+        let (l, e) = t.await.unwrap();
+        phase.latencies.extend(l);
+        phase.errors.extend(e);
+    }
+    phase.elapsed = started.elapsed();
+    phase
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sixteen_connections_of_mixed_traffic_for_a_bounded_time() {
+    let secs: f64 = std::env::var("ANLI_LOAD_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(if std::env::var_os("CI").is_some() {
+            60.0
+        } else {
+            15.0
+        });
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_server(dir.path());
+    let paths = paths();
+    assert!(paths.len() > 200);
+    // Every connection sends a request every 50 ms (20 per second): one connection is the
+    // baseline; sixteen is 320 requests per second, well below what the service can do, so the
+    // comparison shows contention inside the service rather than a queue at the door.
+    let interval = Duration::from_millis(50);
+
+    // Warm up (page cache, allocator), then the single-connection baseline.
+    run_phase(server.addr, 4, interval, 2.0, &paths).await;
+    let one = run_phase(server.addr, 1, interval, (secs / 4.0).max(5.0), &paths).await;
+    let rss_before = server.rss_mb();
+
+    // Sixteen connections: memory sampled after a fifth of the run and at the end.
+    let sampler = {
+        let pid_rss = {
+            let pid = server.child.id();
+            move || {
+                std::fs::read_to_string(format!("/proc/{pid}/status"))
+                    .ok()
+                    .and_then(|s| {
+                        s.lines()
+                            .find(|l| l.starts_with("VmRSS:"))
+                            .and_then(|l| l.split_whitespace().nth(1))
+                            .and_then(|v| v.parse::<f64>().ok())
+                    })
+                    .map(|kb| kb / 1024.0)
+            }
+        };
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_secs_f64(secs / 5.0)).await;
+            pid_rss()
+        })
+    };
+    let many = run_phase(server.addr, 16, interval, secs, &paths).await;
+    let rss_warm = sampler.await.unwrap();
+    let rss_end = server.rss_mb();
+
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    eprintln!(
+        "load: 1 connection: {} requests, p50 {:.2} ms, p99 {:.2} ms",
+        one.latencies.len(),
+        ms(one.pct(0.5)),
+        ms(one.pct(0.99))
+    );
+    eprintln!(
+        "load: 16 connections for {:.0} s: {} requests ({:.0}/s), {} errors, p50 {:.2} ms, p99 {:.2} ms",
+        many.elapsed.as_secs_f64(),
+        many.latencies.len(),
+        many.latencies.len() as f64 / many.elapsed.as_secs_f64(),
+        many.errors.len(),
+        ms(many.pct(0.5)),
+        ms(many.pct(0.99))
+    );
+    eprintln!(
+        "load: service memory {rss_before:?} MB before, {rss_warm:?} MB after warm-up, {rss_end:?} MB at the end"
+    );
+
+    assert!(one.errors.is_empty(), "{:?}", one.errors);
+    assert!(
+        many.errors.is_empty(),
+        "{} errors, e.g. {:?}",
+        many.errors.len(),
+        &many.errors[..many.errors.len().min(5)]
+    );
+    let expected = (16.0 * secs / interval.as_secs_f64()) as usize;
+    assert!(
+        many.latencies.len() >= expected * 9 / 10,
+        "the service kept up: {} of ~{expected} requests",
+        many.latencies.len()
+    );
+    assert!(
+        many.pct(0.99) <= one.pct(0.99) * 2,
+        "p99 at 16 connections ({:.2} ms) within 2× of one connection ({:.2} ms)",
+        ms(many.pct(0.99)),
+        ms(one.pct(0.99))
+    );
+    if let (Some(warm), Some(end)) = (rss_warm, rss_end) {
+        assert!(
+            end <= warm * 1.15 + 5.0,
+            "memory flat after warm-up: {warm:.1} MB → {end:.1} MB"
+        );
+    }
+}
