@@ -28,6 +28,12 @@ fn peak_rss_kb() -> u64 {
 }
 
 fn main() {
+    if std::env::var_os("ANLI_LOG").is_some() {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_env("ANLI_LOG"))
+            .with_writer(std::io::stderr)
+            .init();
+    }
     let args: Vec<String> = std::env::args().collect();
     let (Some(which), Some(corpus), Some(index)) = (args.get(1), args.get(2), args.get(3)) else {
         eprintln!("usage: pipeline anli|tantivy-jieba CORPUS_DIR INDEX_DIR");

@@ -91,7 +91,7 @@ pub enum Error {
     BadPacketName(String),
 
     /// No packet with this name exists.
-    #[error("没有名为“{0}”的案例包（用 `anli packet new` 新建）")]
+    #[error("没有名为“{0}”的案例包")]
     PacketNotFound(String),
 
     /// A packet with this name already exists.

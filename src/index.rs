@@ -230,6 +230,7 @@ impl Library {
             .map(|(path, (id, _))| (id.clone(), path.clone()))
             .collect();
         let loaded = case::load_corpus(&self.corpus, &self.topics, &prefer)?;
+        tracing::info!(elapsed = ?started.elapsed(), cases = loaded.cases.len(), "corpus read and parsed");
         report.errors = loaded.errors;
         report.warnings = loaded.warnings;
 
@@ -310,6 +311,7 @@ impl Library {
             progress.inc();
         }
         progress.finish();
+        tracing::info!(elapsed = ?started.elapsed(), "documents handed to the writer");
 
         let new_meta = IndexMeta {
             fingerprint: self.files.index_fingerprint(),
@@ -333,6 +335,7 @@ impl Library {
         prepared
             .commit()
             .map_err(|e| Error::index(&self.index, e))?;
+        tracing::info!(elapsed = ?started.elapsed(), "committed");
         writer
             .wait_merging_threads()
             .map_err(|e| Error::index(&self.index, e))?;

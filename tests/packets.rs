@@ -344,6 +344,10 @@ fn the_docx_handout_is_a_real_word_document() {
 
     // Opened by a real office suite, where one is installed (CI installs LibreOffice).
     let Some(soffice) = find_program("soffice").or_else(|| find_program("libreoffice")) else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have LibreOffice (.ci/run installs libreoffice-writer-nogui)"
+        );
         eprintln!("skipped the LibreOffice check: soffice is not installed (Debian: apt-get install libreoffice-writer-nogui)");
         return;
     };
@@ -670,7 +674,15 @@ async fn packet_api_creates_edits_exports_and_refuses_bad_input() {
             "{method} {uri}: {v}"
         );
     }
-    assert!(!f.dir.path().join("corpus.toml").exists());
+    // No request wrote a packet file anywhere but packets/.
+    let stray: Vec<_> = walkdir::WalkDir::new(f.dir.path())
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "toml"))
+        .filter(|e| e.path().parent() != Some(packets_dir(&f).as_path()))
+        .map(|e| e.path().to_path_buf())
+        .collect();
+    assert!(stray.is_empty(), "{stray:?}");
 
     let (s, v) = json(&app, "GET", "/api/packets", &[], None).await;
     assert_eq!(s, StatusCode::OK);
@@ -797,6 +809,14 @@ async fn writes_beyond_loopback_need_the_token_and_reads_stay_open() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_edits_to_one_packet_all_survive() {
     let f = Fixture::standard();
+    for i in 0..30 {
+        f.write(
+            &format!("extra/{i}.md"),
+            &format!(
+                "---\nid: extra-{i:02}\ntitle: 第{i}个补充案例\ntopics: [停车管理]\n---\n## 做法\n\n社区党委召集居民议事，商定错时停车办法。\n"
+            ),
+        );
+    }
     let app = app(&f, WriteAccess::local());
     let (s, _) = json(
         &app,
@@ -807,15 +827,23 @@ async fn concurrent_edits_to_one_packet_all_survive() {
     )
     .await;
     assert_eq!(s, StatusCode::CREATED);
-    // 30 note edits on three cases and moves, all at once, plus the CLI editing the same file.
+    // At once: 30 requests each adding its own case, 30 note edits and moves on the first
+    // three cases, and the CLI adding a question to the same file.
     let mut tasks = Vec::new();
     for i in 0..30 {
-        let app = app.clone();
+        let app2 = app.clone();
+        tasks.push(tokio::spawn(async move {
+            let uri = format!("/api/packets/{}/cases", path("课"));
+            let body = serde_json::json!({"ids": [format!("extra-{i:02}")]});
+            let (s, v) = json(&app2, "POST", &uri, &[], Some(body)).await;
+            assert_eq!(s, StatusCode::OK, "{v}");
+        }));
+        let app2 = app.clone();
         tasks.push(tokio::spawn(async move {
             let id = ["parking-test-01", "ebike-test-01", "elevator-test-01"][i % 3];
             let uri = format!("/api/packets/{}/cases/{id}", path("课"));
             let body = serde_json::json!({"note": format!("第{i}次按语"), "to": 1 + i % 3});
-            let (s, v) = json(&app, "PATCH", &uri, &[], Some(body)).await;
+            let (s, v) = json(&app2, "PATCH", &uri, &[], Some(body)).await;
             assert_eq!(s, StatusCode::OK, "{v}");
         }));
     }
@@ -847,17 +875,17 @@ async fn concurrent_edits_to_one_packet_all_survive() {
     )
     .await;
     let cases = v["cases"].as_array().unwrap();
-    assert_eq!(
-        cases.len(),
-        3,
-        "moves neither lose nor duplicate cases: {v}"
-    );
-    for c in cases {
-        assert!(
-            c["note"].as_str().unwrap().starts_with('第'),
-            "every case kept a note: {v}"
-        );
+    assert_eq!(cases.len(), 33, "no add was lost, no case duplicated: {v}");
+    for i in 0..30 {
+        let id = format!("extra-{i:02}");
+        let n = cases.iter().filter(|c| c["id"] == id.as_str()).count();
+        assert_eq!(n, 1, "{id}");
     }
+    let noted = cases
+        .iter()
+        .filter(|c| c["note"].as_str().unwrap_or("").starts_with('第'))
+        .count();
+    assert_eq!(noted, 3, "each of the three cases kept a note: {v}");
     assert_eq!(
         v["questions"],
         serde_json::json!(["命令行加的讨论题"]),
@@ -898,21 +926,27 @@ async fn the_page_forms_add_from_results_and_edit_the_packet() {
     let (_, _, b) = send(&app, "GET", &to, &[], None).await;
     assert!(String::from_utf8_lossy(&b).contains("已加入案例包「停车」"));
     // An outside `back` is not followed.
-    let res = app
-        .clone()
-        .oneshot(form(
-            "/packets/add",
-            "packet=%E5%81%9C%E8%BD%A6&id=ebike-test-01&back=https%3A%2F%2Fevil.example%2F",
-        ))
-        .await
-        .unwrap();
-    let to = res.headers()[header::LOCATION].to_str().unwrap();
-    assert!(to.starts_with("/packets/"), "{to}");
+    for back in [
+        "https%3A%2F%2Fevil.example%2F",
+        "%2F%2Fevil.example",
+        "%2F%5Cevil.example",
+    ] {
+        let res = app
+            .clone()
+            .oneshot(form(
+                "/packets/add",
+                &format!("packet=%E5%81%9C%E8%BD%A6&id=ebike-test-01&back={back}"),
+            ))
+            .await
+            .unwrap();
+        let to = res.headers()[header::LOCATION].to_str().unwrap();
+        assert!(to.starts_with("/packets/"), "{back}: {to}");
+    }
 
     // Edit through the packet page's forms.
     let url = format!("/packets/{}", path("停车"));
     for body in [
-        "action=move&id=ebike-test-01&to=1",
+        "action=up&id=ebike-test-01",
         "action=note&id=ebike-test-01&note=%E5%85%88%E8%AF%BB%E8%BF%99%E4%B8%AA",
         "action=add&id=elevator-test-01",
     ] {
@@ -956,4 +990,42 @@ async fn the_page_forms_add_from_results_and_edit_the_packet() {
     let page = String::from_utf8_lossy(&b);
     assert!(page.contains("（缺失）elevator-test-01"), "{page}");
     assert!(page.contains("已不在案例库中"), "{page}");
+}
+
+#[tokio::test]
+async fn a_broken_packet_file_is_reported_not_a_server_error() {
+    let f = Fixture::standard();
+    std::fs::create_dir_all(packets_dir(&f)).unwrap();
+    std::fs::write(
+        packets_dir(&f).join("坏.toml"),
+        "title = \"停车\"\n[[cases]]\nid = \"parking-test-01\"\nnoet = \"拼错了\"\n",
+    )
+    .unwrap();
+    let app = app(&f, WriteAccess::local());
+    let (s, v) = json(
+        &app,
+        "GET",
+        &format!("/api/packets/{}", path("坏")),
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("bad_packet_file"))
+    );
+    let msg = v["message"].as_str().unwrap();
+    assert!(msg.contains("坏.toml:4"), "{msg}");
+    assert!(
+        !msg.contains(&*f.dir.path().to_string_lossy()),
+        "no server path: {msg}"
+    );
+    // The list skips it; the list page names it without the server's folders.
+    let (_, v) = json(&app, "GET", "/api/packets", &[], None).await;
+    assert_eq!(v, serde_json::json!([]));
+    let (s, _, b) = send(&app, "GET", "/packets", &[], None).await;
+    assert_eq!(s, StatusCode::OK);
+    let page = String::from_utf8_lossy(&b);
+    assert!(page.contains("坏.toml:4"), "{page}");
+    assert!(!page.contains(&*f.dir.path().to_string_lossy()), "{page}");
 }

@@ -189,7 +189,7 @@ pub fn run(g: &Global, args: PacketArgs) -> Result<Outcome> {
                 p.questions.extend(
                     questions
                         .iter()
-                        .map(|q| q.trim().to_string())
+                        .map(|q| packet::clean_text(q))
                         .filter(|q| !q.is_empty()),
                 );
                 Ok(())

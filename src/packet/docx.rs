@@ -39,8 +39,22 @@ fn heading_style(id: &str, name: &str, size_pt: usize, level: usize) -> Style {
         .line_spacing(LineSpacing::new().before(240).after(120))
 }
 
+/// Text with the characters XML 1.0 does not allow removed (a stray control character in a case
+/// or a note would otherwise make Word refuse the file).
+fn xml(text: &str) -> String {
+    text.chars()
+        .filter(|&c| {
+            matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
+        })
+        .collect()
+}
+
+fn run(text: impl AsRef<str>) -> Run {
+    Run::new().add_text(xml(text.as_ref()))
+}
+
 fn text_para(text: &str) -> Paragraph {
-    Paragraph::new().add_run(Run::new().add_text(text))
+    Paragraph::new().add_run(run(text))
 }
 
 fn styled(style: &str, text: &str) -> Paragraph {
@@ -86,8 +100,8 @@ pub fn docx(r: &Resolved) -> Result<Vec<u8>> {
         doc = doc.add_paragraph(
             Paragraph::new()
                 .align(AlignmentType::Center)
-                .add_run(Run::new().add_text(format!("{label}：")).bold())
-                .add_run(Run::new().add_text(value)),
+                .add_run(run(format!("{label}：")).bold())
+                .add_run(run(value)),
         );
     }
     // A plain contents list (what the Markdown and HTML handouts have). A TOC field would need
@@ -95,7 +109,7 @@ pub fn docx(r: &Resolved) -> Result<Vec<u8>> {
     // the heading styles, Word's navigation pane and References → Table of Contents both work.
     doc = doc.add_paragraph(
         Paragraph::new()
-            .add_run(Run::new().add_text("目录").bold().size(28))
+            .add_run(run("目录").bold().size(28))
             .line_spacing(LineSpacing::new().before(360).after(120)),
     );
     for (i, e) in r.entries.iter().enumerate() {
@@ -116,15 +130,14 @@ pub fn docx(r: &Resolved) -> Result<Vec<u8>> {
         doc = doc.add_paragraph(styled("Heading1", &title).page_break_before(true));
         match e.case() {
             Some(c) => {
-                doc = doc.add_paragraph(
-                    Paragraph::new().add_run(Run::new().add_text(source_line(c)).color("555555")),
-                );
+                doc = doc
+                    .add_paragraph(Paragraph::new().add_run(run(source_line(c)).color("555555")));
                 doc = note(doc, e.note());
                 if let Some(s) = c.summary.as_deref().filter(|s| !s.trim().is_empty()) {
                     doc = doc.add_paragraph(
                         Paragraph::new()
-                            .add_run(Run::new().add_text("摘要：").bold())
-                            .add_run(Run::new().add_text(s.trim())),
+                            .add_run(run("摘要：").bold())
+                            .add_run(run(s.trim())),
                     );
                 }
                 for s in &c.sections {
@@ -158,7 +171,7 @@ pub fn docx(r: &Resolved) -> Result<Vec<u8>> {
     doc = doc.add_paragraph(
         Paragraph::new()
             .line_spacing(LineSpacing::new().before(480))
-            .add_run(Run::new().add_text(r.provenance()).size(16).color("666666")),
+            .add_run(run(r.provenance()).size(16).color("666666")),
     );
     let mut buf = std::io::Cursor::new(Vec::new());
     doc.build()
@@ -173,13 +186,13 @@ fn note(doc: Docx, note: &str) -> Docx {
     }
     let mut para = Paragraph::new()
         .style("Quote")
-        .add_run(Run::new().add_text("教师按：").bold());
+        .add_run(run("教师按：").bold());
     for (i, line) in note.trim().lines().enumerate() {
-        let mut run = Run::new();
+        let mut r = Run::new();
         if i > 0 {
-            run = run.add_break(BreakType::TextWrapping);
+            r = r.add_break(BreakType::TextWrapping);
         }
-        para = para.add_run(run.add_text(line.trim()));
+        para = para.add_run(r.add_text(xml(line.trim())));
     }
     doc.add_paragraph(para)
 }
@@ -196,6 +209,8 @@ fn paragraphs(md: &str) -> Vec<Paragraph> {
         lists: Vec<Option<u64>>,
         quote: usize,
         heading: bool,
+        code: bool,
+        last: char,
     }
     impl State {
         fn para(&mut self) -> &mut Paragraph {
@@ -212,7 +227,10 @@ fn paragraphs(md: &str) -> Vec<Paragraph> {
             self.cur.get_or_insert_with(Paragraph::new)
         }
         fn text(&mut self, t: &str) {
-            let mut run = Run::new().add_text(t);
+            if let Some(c) = t.chars().last() {
+                self.last = c;
+            }
+            let mut run = run(t);
             if self.bold > 0 {
                 run = run.bold();
             }
@@ -277,13 +295,29 @@ fn paragraphs(md: &str) -> Vec<Paragraph> {
             Event::End(TagEnd::Emphasis) => st.italic = st.italic.saturating_sub(1),
             Event::End(TagEnd::TableCell) => st.text("\t"),
             Event::End(TagEnd::TableRow) | Event::End(TagEnd::TableHead) => st.flush(),
+            Event::Start(Tag::CodeBlock(_)) => {
+                st.flush();
+                st.code = true;
+            }
+            Event::Text(t) if st.code => {
+                for line in t.lines() {
+                    st.text(line);
+                    st.flush();
+                }
+            }
             Event::Text(t) | Event::Code(t) => st.text(&t),
+            // A line break inside a paragraph: nothing between Chinese characters, a space
+            // between English words.
+            Event::SoftBreak if st.last.is_ascii_alphanumeric() => st.text(" "),
             Event::SoftBreak => {}
             Event::HardBreak => {
                 let p = st.para();
                 *p = std::mem::take(p).add_run(Run::new().add_break(BreakType::TextWrapping));
             }
-            Event::End(TagEnd::CodeBlock) => st.flush(),
+            Event::End(TagEnd::CodeBlock) => {
+                st.flush();
+                st.code = false;
+            }
             _ => {}
         }
     }
@@ -301,12 +335,12 @@ mod tests {
 
     #[test]
     fn markdown_becomes_paragraphs_with_list_markers() {
-        let md = "社区党委先摸底。\n\n1. **入户**：走访 126 户。\n2. 开议事会。\n\n- 一楼补偿\n- 分摊\n\n> 居民原话：不想出钱。\n\n### 难点\n\n<script>x</script>";
+        let md = "社区党委先摸底，\n随后入户。Parking\nrules\u{1}.\n\n1. **入户**：走访 126 户。\n2. 开议事会。\n\n- 一楼补偿\n- 分摊\n\n> 居民原话：不想出钱。\n\n### 难点\n\n<script>x</script>";
         let ps = paragraphs(md);
         assert_eq!(
             texts(&ps),
             [
-                "社区党委先摸底。",
+                "社区党委先摸底，随后入户。Parking rules.",
                 "1. 入户：走访 126 户。",
                 "2. 开议事会。",
                 "• 一楼补偿",

@@ -248,18 +248,34 @@ fn note_md(out: &mut String, note: &str) {
     out.push_str("\n\n");
 }
 
-/// Headings inside a section sit under the case's `###` section heading: make them `####`.
+/// Headings inside a section sit under the case's `###` section heading: ATX headings outside
+/// code fences go two levels down (at most `######`). Other lines — a `#话题#` tag, code — stay.
 fn demote_headings(md: &str) -> String {
-    md.lines()
-        .map(|l| {
-            if l.starts_with('#') {
-                format!("##{l}")
-            } else {
-                l.to_string()
+    let mut out = Vec::new();
+    let mut fence: Option<&str> = None;
+    for l in md.lines() {
+        let t = l.trim_start();
+        if let Some(f) = fence {
+            if t.starts_with(f) {
+                fence = None;
             }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+            out.push(l.to_string());
+            continue;
+        }
+        if t.starts_with("```") || t.starts_with("~~~") {
+            fence = Some(&t[..3]);
+            out.push(l.to_string());
+            continue;
+        }
+        let hashes = l.bytes().take_while(|&b| b == b'#').count();
+        let rest = &l[hashes..];
+        if (1..=6).contains(&hashes) && (rest.is_empty() || rest.starts_with([' ', '\t'])) {
+            out.push(format!("{}{rest}", "#".repeat((hashes + 2).min(6))));
+        } else {
+            out.push(l.to_string());
+        }
+    }
+    out.join("\n")
 }
 
 #[derive(Serialize)]
@@ -396,6 +412,15 @@ mod tests {
         ] {
             assert!(md.contains(want), "missing {want:?} in\n{md}");
         }
+    }
+
+    #[test]
+    fn only_real_headings_are_demoted() {
+        let md = "# 一级\n#垃圾分类#打卡\n###### 六级\n```\n# 代码里的井号\n```\n正文";
+        assert_eq!(
+            demote_headings(md),
+            "### 一级\n#垃圾分类#打卡\n###### 六级\n```\n# 代码里的井号\n```\n正文"
+        );
     }
 
     #[test]

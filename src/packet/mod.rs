@@ -86,6 +86,18 @@ fn edit(message: impl Into<String>) -> Error {
     Error::PacketEdit(message.into())
 }
 
+/// Text as an instructor typed it, made safe to store and print: CRLF becomes LF, and control
+/// characters other than line breaks and tabs (invalid in Word documents) are dropped.
+pub fn clean_text(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .chars()
+        .filter(|&c| c == '\n' || c == '\t' || !c.is_control())
+        .filter(|&c| c != '\u{FFFE}' && c != '\u{FFFF}')
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
 fn check_text(what: &str, text: &str) -> Result<()> {
     if text.chars().count() > MAX_NOTE_CHARS {
         return Err(edit(format!("{what}太长（最多 {MAX_NOTE_CHARS} 字）")));
@@ -167,9 +179,20 @@ impl Packet {
 
     /// Set (or, with empty text, clear) the instructor's note on a case.
     pub fn set_note(&mut self, id: &str, note: &str) -> Result<()> {
-        check_text("教师按", note)?;
+        let note = clean_text(note);
+        check_text("教师按", &note)?;
         let i = self.position(id)?;
-        self.cases[i].note = note.trim().to_string();
+        self.cases[i].note = note;
+        Ok(())
+    }
+
+    /// Move a case one place up (`delta` −1) or down (+1) from where it is now; at either end
+    /// nothing changes. Used by the page's arrows, so a stale page cannot send a case far away.
+    pub fn shift(&mut self, id: &str, delta: isize) -> Result<()> {
+        let i = self.position(id)?;
+        let to = i.saturating_add_signed(delta).min(self.cases.len() - 1);
+        let item = self.cases.remove(i);
+        self.cases.insert(to, item);
         Ok(())
     }
 
@@ -267,8 +290,16 @@ mod tests {
             p.cases[1].note,
             "先让学员读背景，再讨论错峰停车的协议怎么签。"
         );
+        p.shift("c", -1).unwrap();
+        assert_eq!(ids(&p), ["a", "c", "b"]);
+        p.shift("a", -1).unwrap();
+        p.shift("b", 1).unwrap();
+        assert_eq!(ids(&p), ["a", "c", "b"]);
+        p.shift("c", 1).unwrap();
         p.remove("a").unwrap();
         assert_eq!(ids(&p), ["b", "c"]);
+        p.set_note("b", "第一行\r\n第二行\u{0}\u{b}").unwrap();
+        assert_eq!(p.cases[0].note, "第一行\n第二行");
         let err = p.remove("zz").unwrap_err().to_string();
         assert!(err.contains("zz"), "{err}");
         assert!(p.set_note("c", &"长".repeat(MAX_NOTE_CHARS + 1)).is_err());

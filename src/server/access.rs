@@ -1,10 +1,14 @@
 //! Who may change things (today: case packets) through the service.
 //!
-//! - Listening on a loopback address (the default `127.0.0.1`), only people at this computer can
-//!   reach the service, so writes are allowed.
-//! - Listening on any other address, writes need the admin token (`--admin-token` /
-//!   `ANLI_ADMIN_TOKEN`), sent as `Authorization: Bearer …` or as the `anli_token` cookie that
-//!   the `/login` page sets. Without a configured token, writes are refused. Reading stays open.
+//! - Listening on a loopback address (the default `127.0.0.1`) with no admin token configured,
+//!   only people at this computer can reach the service, so writes are allowed — as long as the
+//!   request names the service as `localhost`, `127.0.0.1` or `[::1]` in its `Host` header (a
+//!   web page elsewhere that re-points its own domain name at 127.0.0.1, "DNS rebinding", sends
+//!   its own name and is refused).
+//! - With an admin token (`--admin-token` / `ANLI_ADMIN_TOKEN`), writes always need it — also on
+//!   loopback, where a reverse proxy on the same machine would make every visitor look local —
+//!   sent as `Authorization: Bearer …` or as the `anli_token` cookie the `/login` page sets.
+//! - Listening on any other address without a token, writes are refused. Reading stays open.
 //! - Tokens are compared as BLAKE3 hashes, whose equality is constant-time.
 //! - A write whose `Origin` is another site (or `Sec-Fetch-Site: cross-site`) is refused in every
 //!   case, so a web page elsewhere cannot make a visitor's browser change packets.
@@ -33,8 +37,14 @@ impl WriteAccess {
     pub fn new(addr: SocketAddr, token: Option<&str>) -> Result<WriteAccess, String> {
         let token = token.map(str::trim).filter(|t| !t.is_empty());
         if let Some(t) = token {
-            if !t.chars().all(|c| c.is_ascii_graphic()) {
-                return Err("管理口令只能用英文字母、数字和符号（不能有空格或汉字）".into());
+            if !t
+                .chars()
+                .all(|c| c.is_ascii_graphic() && !";,\"\\".contains(c))
+            {
+                return Err(
+                    "管理口令只能用英文字母、数字和 - _ . ~ ! @ # $ % ^ & * + = : / ? 等符号（不能有空格、汉字、分号、逗号、引号或反斜杠）"
+                        .into(),
+                );
             }
             if t.chars().count() < MIN_TOKEN_CHARS {
                 return Err(format!(
@@ -81,7 +91,14 @@ impl WriteAccess {
                 "拒绝来自其他网站的修改请求",
             ));
         }
-        if self.loopback {
+        if self.token.is_none() && self.loopback {
+            if !local_host(headers) {
+                return Err(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "cross_origin",
+                    "拒绝修改：请用 http://127.0.0.1 或 http://localhost 访问本机服务",
+                ));
+            }
             return Ok(());
         }
         if self.token.is_none() {
@@ -95,7 +112,7 @@ impl WriteAccess {
             None => Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "token_required",
-                "修改案例包需要管理口令：请先在 /login 页面输入，或在请求头加 Authorization: Bearer 口令",
+                "修改案例包需要管理口令：请先打开 /login 页面输入口令",
             )),
             Some(t) if self.token_matches(&t) => Ok(()),
             Some(_) => Err(ApiError::new(
@@ -130,6 +147,19 @@ fn presented_token(headers: &HeaderMap) -> Option<String> {
         .filter_map(|kv| kv.trim().split_once('='))
         .find(|(k, _)| *k == COOKIE)
         .map(|(_, v)| v.trim().to_string())
+}
+
+/// The `Host` header names this computer (or is absent, as from some command-line tools).
+fn local_host(headers: &HeaderMap) -> bool {
+    let Some(host) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        rest.split(']').next().unwrap_or("")
+    } else {
+        host.rsplit_once(':').map_or(host, |(h, _)| h)
+    };
+    name.eq_ignore_ascii_case("localhost") || name == "127.0.0.1" || name == "::1"
 }
 
 /// A browser told us the request comes from another site.
@@ -187,6 +217,30 @@ mod tests {
             (StatusCode::FORBIDDEN, "cross_origin")
         );
         assert!(!a.allows(&headers(&[("sec-fetch-site", "cross-site")])));
+        // DNS rebinding: same origin as far as the browser knows, but not our name.
+        let e = a
+            .check(&headers(&[
+                ("host", "evil.example:7878"),
+                ("origin", "http://evil.example:7878"),
+                ("sec-fetch-site", "same-origin"),
+            ]))
+            .unwrap_err();
+        assert_eq!(e.code, "cross_origin");
+        for host in ["localhost:7878", "127.0.0.1", "[::1]:7878", "LOCALHOST"] {
+            assert!(a.allows(&headers(&[("host", host)])), "{host}");
+        }
+    }
+
+    #[test]
+    fn a_token_is_needed_even_on_loopback_when_one_is_set() {
+        // Behind a reverse proxy on the same machine every visitor looks local.
+        let a = WriteAccess::new("127.0.0.1:7878".parse().unwrap(), Some(TOKEN)).unwrap();
+        let e = a
+            .check(&headers(&[("host", "127.0.0.1:7878")]))
+            .unwrap_err();
+        assert_eq!(e.code, "token_required");
+        let bearer = format!("Bearer {TOKEN}");
+        assert!(a.allows(&headers(&[("authorization", bearer.as_str())])));
     }
 
     #[test]
@@ -220,6 +274,7 @@ mod tests {
     #[test]
     fn short_tokens_are_refused() {
         assert!(WriteAccess::new("0.0.0.0:1".parse().unwrap(), Some("123")).is_err());
+        assert!(WriteAccess::new("0.0.0.0:1".parse().unwrap(), Some("abcdefgh;ijklmn")).is_err());
         assert!(WriteAccess::new(
             "0.0.0.0:1".parse().unwrap(),
             Some("书记培训班的管理口令很长很长")

@@ -76,6 +76,21 @@ impl From<Error> for ApiError {
             e @ Error::PacketExists(_) => {
                 ApiError::new(StatusCode::CONFLICT, "packet_exists", e.to_string())
             }
+            Error::PacketFile {
+                path,
+                line,
+                message,
+            } => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "bad_packet_file",
+                format!(
+                    "案例包文件 {}:{line} 有误，需要管理员修改：{message}",
+                    path.file_name().map_or_else(
+                        || path.display().to_string(),
+                        |n| n.to_string_lossy().into_owned()
+                    )
+                ),
+            ),
             e @ Error::PacketConflict(_) => {
                 ApiError::new(StatusCode::CONFLICT, "conflict", e.to_string())
             }

@@ -157,7 +157,8 @@ pub fn router(state: AppState) -> Router {
         .fallback(pages::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(CatchPanicLayer::custom(api::panic_response))
-        .layer(SetResponseHeaderLayer::overriding(
+        // Not overriding: a downloaded HTML handout sets its own (inline styles only).
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(csp),
         ))

@@ -18,6 +18,8 @@ use super::AppState;
 /// A packet in the "加入案例包" picker.
 #[derive(Serialize)]
 struct Choice {
+    #[serde(skip)]
+    modified: Option<std::time::SystemTime>,
     name: String,
     title: String,
     cases: usize,
@@ -34,6 +36,12 @@ pub(super) fn picker(state: &AppState, headers: &HeaderMap) -> minijinja::Value 
             .into_iter()
             .flatten()
             .map(|s| Choice {
+                modified: state
+                    .packets()
+                    .path(&s.name)
+                    .ok()
+                    .and_then(|p| std::fs::metadata(p).ok())
+                    .and_then(|m| m.modified().ok()),
                 cases: s.packet.cases.len(),
                 title: s.packet.title,
                 name: s.name,
@@ -42,7 +50,30 @@ pub(super) fn picker(state: &AppState, headers: &HeaderMap) -> minijinja::Value 
     } else {
         Vec::new()
     };
+    // The packet worked on last comes first, so it is the one preselected.
+    let mut packets = packets;
+    packets.sort_by_key(|c| std::cmp::Reverse(c.modified));
     context! { can_write, packets }
+}
+
+/// A form that could not be read: too large, too slow, or not a form.
+fn form_error(e: &FormRejection) -> ApiError {
+    match e.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!(
+                "提交的内容太多（上限 {} KB），请分几次保存",
+                super::MAX_BODY_BYTES / 1024
+            ),
+        ),
+        StatusCode::REQUEST_TIMEOUT => ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "request_timeout",
+            "提交得太慢，已超时；请重试",
+        ),
+        _ => ApiError::bad("bad_form", "表单内容无法解析，请回到上一页重新提交"),
+    }
 }
 
 fn fail(state: &AppState, e: ApiError) -> Response {
@@ -94,7 +125,7 @@ pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> Response
                 url => packet_url(&s.name), name => s.name, title => s.packet.title,
                 cases => s.packet.cases.len(), audience => s.packet.audience, date => s.packet.date,
             }),
-            Err(e) => broken.push(e.to_string()),
+            Err(e) => broken.push(ApiError::from(e).message),
         }
     }
     let can_write = state.access().allows(&headers);
@@ -133,8 +164,9 @@ pub async fn create(
     if let Err(e) = state.access().check(&headers) {
         return fail(&state, e);
     }
-    let Ok(Form(f)) = form else {
-        return fail(&state, ApiError::bad("bad_form", "表单内容无法解析"));
+    let f = match form {
+        Ok(Form(f)) => f,
+        Err(e) => return fail(&state, form_error(&e)),
     };
     let limit = match f.limit.trim() {
         "" => None,
@@ -241,8 +273,9 @@ pub async fn edit(
     if let Err(e) = state.access().check(&headers) {
         return fail(&state, e);
     }
-    let Ok(Form(f)) = form else {
-        return fail(&state, ApiError::bad("bad_form", "表单内容无法解析"));
+    let f = match form {
+        Ok(Form(f)) => f,
+        Err(e) => return fail(&state, form_error(&e)),
     };
     let url = packet_url(&name);
     let id = f.id.trim().to_string();
@@ -278,6 +311,12 @@ pub async fn edit(
         "remove" => packets::update_packet(&state, name.clone(), None, move |p| p.remove(&id))
             .await
             .map(drop),
+        "up" | "down" => {
+            let delta = if f.action == "up" { -1 } else { 1 };
+            packets::update_packet(&state, name.clone(), None, move |p| p.shift(&id, delta))
+                .await
+                .map(drop)
+        }
         "move" => match f.to.trim().parse::<usize>() {
             Ok(to) => {
                 packets::update_packet(&state, name.clone(), None, move |p| p.move_to(&id, to))
@@ -330,8 +369,9 @@ pub async fn add_from_results(
     if let Err(e) = state.access().check(&headers) {
         return fail(&state, e);
     }
-    let Ok(Form(f)) = form else {
-        return fail(&state, ApiError::bad("bad_form", "表单内容无法解析"));
+    let f = match form {
+        Ok(Form(f)) => f,
+        Err(e) => return fail(&state, form_error(&e)),
     };
     let ids = vec![f.id.trim().to_string()];
     if let Err(e) = packets::known_cases(&state, &ids) {
@@ -396,7 +436,7 @@ pub async fn download(
     State(state): State<AppState>,
     Path((name, format)): Path<(String, String)>,
 ) -> Response {
-    match packets::export(&state, &name, &format) {
+    match packets::export_blocking(&state, name, format).await {
         Ok((bytes, ctype, file)) => packets::download(bytes, ctype, &file),
         Err(e) => fail(&state, e),
     }
@@ -425,8 +465,9 @@ pub async fn login(
     headers: HeaderMap,
     form: Result<Form<LoginForm>, FormRejection>,
 ) -> Response {
-    let Ok(Form(f)) = form else {
-        return fail(&state, ApiError::bad("bad_form", "表单内容无法解析"));
+    let f = match form {
+        Ok(Form(f)) => f,
+        Err(e) => return fail(&state, form_error(&e)),
     };
     let mut h = headers.clone();
     h.insert(

@@ -316,6 +316,26 @@ pub(super) fn export(
     Ok((bytes, ctype, format!("{name}.{format}")))
 }
 
+/// [`export`] on the blocking pool (a Word handout of many cases takes a while to build).
+pub(super) async fn export_blocking(
+    state: &AppState,
+    name: String,
+    format: String,
+) -> Result<(Vec<u8>, &'static str, String), ApiError> {
+    let state = state.clone();
+    match tokio::task::spawn_blocking(move || export(&state, &name, &format)).await {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!("export task failed: {e}");
+            Err(ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "服务内部出错，请稍后再试",
+            ))
+        }
+    }
+}
+
 /// A download response with a UTF-8 file name.
 pub(super) fn download(bytes: Vec<u8>, ctype: &'static str, file: &str) -> Response {
     let encoded: String = file
@@ -431,7 +451,7 @@ pub async fn update(
 pub(super) fn apply_meta(p: &mut Packet, b: MetaBody) {
     let set = |field: &mut String, v: Option<String>| {
         if let Some(v) = v {
-            *field = v.trim().to_string();
+            *field = packet::clean_text(&v).replace('\n', " ");
         }
     };
     set(&mut p.title, b.title);
@@ -440,8 +460,8 @@ pub(super) fn apply_meta(p: &mut Packet, b: MetaBody) {
     set(&mut p.author, b.author);
     if let Some(qs) = b.questions {
         p.questions = qs
-            .into_iter()
-            .map(|q| q.trim().to_string())
+            .iter()
+            .map(|q| packet::clean_text(q))
             .filter(|q| !q.is_empty())
             .collect();
     }
@@ -516,6 +536,6 @@ pub async fn export_handout(
 ) -> Result<Response, ApiError> {
     let Query(p) = params?;
     let format = p.format.unwrap_or_else(|| "docx".into());
-    let (bytes, ctype, file) = export(&state, &name, &format)?;
+    let (bytes, ctype, file) = export_blocking(&state, name, format).await?;
     Ok(download(bytes, ctype, &file))
 }
