@@ -179,6 +179,13 @@ impl Library {
 
     /// Whether the index is up to date with the corpus and the schema files.
     pub fn freshness(&self) -> Result<Freshness> {
+        self.freshness_given(|| listing_fingerprint(&self.corpus))
+    }
+
+    /// [`freshness`](Self::freshness) with the corpus listing fingerprint supplied by `listing`
+    /// (called only when needed) — so a caller can compute it on another thread while the
+    /// dictionary loads.
+    pub fn freshness_given(&self, listing: impl FnOnce() -> Result<String>) -> Result<Freshness> {
         if !self.index.join("meta.json").is_file() {
             return Ok(Freshness::Missing);
         }
@@ -193,7 +200,7 @@ impl Library {
             // Nothing to compare with: serve what is there.
             return Ok(Freshness::Fresh);
         }
-        if meta.listing != listing_fingerprint(&self.corpus)? {
+        if meta.listing != listing()? {
             return Ok(Freshness::CorpusChanged);
         }
         Ok(Freshness::Fresh)
@@ -297,9 +304,13 @@ impl Library {
                 .delete_all_documents()
                 .map_err(|e| Error::index(&self.index, e))?;
         }
-        // Deletes first: a delete applies to documents added before it.
-        for id in &deletes {
-            writer.delete_term(Term::from_field_text(fields.id, id));
+        // Deletes first: a delete applies to documents added before it. After
+        // delete_all_documents there is nothing left to delete (and each delete costs a term
+        // lookup in every segment).
+        if rebuild.is_none() {
+            for id in &deletes {
+                writer.delete_term(Term::from_field_text(fields.id, id));
+            }
         }
         progress.start(adds.len() as u64, "索引案例");
         for case in &adds {
