@@ -50,6 +50,20 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// Click something that submits a form or follows a link, and wait until the browser has left
+/// the current page (its root element goes stale), so the next lookup sees the new page.
+async fn click_and_wait(c: &fantoccini::Client, target: &fantoccini::elements::Element) {
+    let old = c.find(Locator::Css("html")).await.unwrap();
+    target.click().await.unwrap();
+    for _ in 0..200 {
+        if old.tag_name().await.is_err() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("the page did not change after the click");
+}
+
 fn screenshot_dir() -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
@@ -248,31 +262,25 @@ async fn secretary_searches_filters_and_reads_cases_in_chromium() {
     let hits = c.find_all(Locator::Css("li.hit")).await.unwrap();
     let first_id = hits[0].attr("data-id").await.unwrap().unwrap();
     let second_id = hits[1].attr("data-id").await.unwrap().unwrap();
-    // No packet yet: the picker offers "＋ 新建案例包".
-    hits[0]
+    // No packet yet: the picker offers "＋ 新建案例包". Every form posts and redirects, so each
+    // click waits for the next page to replace the current one before looking at it.
+    let button = hits[0]
         .find(Locator::Css(".add-packet button"))
         .await
-        .unwrap()
-        .click()
-        .await
         .unwrap();
+    click_and_wait(&c, &button).await;
     let notice = c.wait().for_element(Locator::Css(".notice")).await.unwrap();
     assert!(notice.text().await.unwrap().contains("已加入案例包"));
     // The picker now has that packet selected; add the second case to it.
     let second_button = format!("li.hit[data-id='{second_id}'] .add-packet button");
-    c.find(Locator::Css(&second_button))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
+    let button = c.find(Locator::Css(&second_button)).await.unwrap();
+    click_and_wait(&c, &button).await;
+    let link = c
+        .wait()
         .for_element(Locator::Css(".notice a"))
         .await
-        .unwrap()
-        .click()
-        .await
         .unwrap();
+    click_and_wait(&c, &link).await;
     c.wait()
         .for_element(Locator::Css("ol.packet-cases"))
         .await
@@ -286,23 +294,17 @@ async fn secretary_searches_filters_and_reads_cases_in_chromium() {
     note.send_keys("先请学员读背景，再分组讨论一楼住户的顾虑。")
         .await
         .unwrap();
-    items[0]
+    let save = items[0]
         .find(Locator::Css("form.note button"))
         .await
-        .unwrap()
-        .click()
+        .unwrap();
+    click_and_wait(&c, &save).await;
+    let up = c
+        .wait()
+        .for_element(Locator::Css("li.pcase button.up"))
         .await
         .unwrap();
-    c.wait()
-        .for_element(Locator::Css("li.pcase"))
-        .await
-        .unwrap();
-    c.find(Locator::Css("li.pcase button.up"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_and_wait(&c, &up).await;
     c.wait()
         .for_element(Locator::Css("li.pcase"))
         .await
