@@ -3,6 +3,7 @@
 pub mod facets;
 pub mod query;
 pub mod snippet;
+mod stored;
 pub mod synonyms;
 
 use std::sync::Arc;
@@ -19,7 +20,7 @@ pub use snippet::{Highlighter, Snippet};
 pub use synonyms::Synonyms;
 
 use crate::analysis::{Analyzer, Mode};
-use crate::case::Case;
+use crate::case::{Case, SectionKind};
 use crate::error::{Error, Result};
 use crate::index::{IndexMeta, Library};
 use crate::schema::Fields;
@@ -416,8 +417,22 @@ impl Engine {
         };
         let mut hits = Vec::with_capacity(top.len());
         for (score, addr) in top {
-            let case = self.load(searcher, addr)?;
-            let snippet = highlighter.snippet(&case);
+            let doc: TantivyDocument = searcher
+                .doc(addr)
+                .map_err(|e| Error::Stored(e.to_string()))?;
+            let json = doc
+                .get_first(self.fields.case)
+                .and_then(|v| v.as_str())
+                .ok_or_else(|| Error::Stored("缺少 case 字段".into()))?;
+            // Only what a hit shows: the sections' Markdown is skipped, not copied.
+            let case: stored::HitDoc<'_> =
+                serde_json::from_str(json).map_err(|e| Error::Stored(e.to_string()))?;
+            let sections: Vec<(SectionKind, &str)> = case
+                .sections
+                .iter()
+                .map(|s| (s.kind, s.text.as_ref()))
+                .collect();
+            let snippet = highlighter.snippet_of(&sections, case.summary.as_deref());
             hits.push(Hit {
                 id: case.id,
                 title: case.title,

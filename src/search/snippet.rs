@@ -6,7 +6,7 @@
 //! query matches there — that is what secretaries look for — otherwise from the section with the
 //! best matches. Text is HTML-escaped; matches are wrapped in `<em>…</em>`.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use crate::analysis::Normalized;
 use crate::case::{Case, SectionKind};
@@ -49,8 +49,11 @@ impl Highlighter {
     /// A highlighter for `terms` (normalized) with weights.
     pub fn new(terms: &[(String, f32)]) -> Highlighter {
         let terms: Vec<&(String, f32)> = terms.iter().filter(|(t, _)| !t.is_empty()).collect();
+        // A contiguous NFA: building a DFA costs more than the few KB of text per query it
+        // would search faster.
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
             .build(terms.iter().map(|(t, _)| t.as_str()))
             .ok()
             .filter(|_| !terms.is_empty());
@@ -94,28 +97,42 @@ impl Highlighter {
 
     /// The best snippet of `case`.
     pub fn snippet(&self, case: &Case) -> Snippet {
+        let sections: Vec<(SectionKind, &str)> = case
+            .sections
+            .iter()
+            .map(|s| (s.kind, s.text.as_str()))
+            .collect();
+        self.snippet_of(&sections, case.summary.as_deref())
+    }
+
+    /// The best snippet from a case's sections (kind and plain text, in file order) and summary.
+    /// 做法 sections are searched first; the others only when no 做法 section matches.
+    pub fn snippet_of(&self, sections: &[(SectionKind, &str)], summary: Option<&str>) -> Snippet {
         let mut norm = Normalized::default();
         let mut best: Option<Candidate<'_>> = None;
-        for s in &case.sections {
-            let m = self.matches(&s.text, &mut norm);
-            if m.is_empty() {
-                continue;
+        for measures in [true, false] {
+            for &(kind, text) in sections {
+                if (kind == SectionKind::Measures) != measures {
+                    continue;
+                }
+                let m = self.matches(text, &mut norm);
+                if m.is_empty() {
+                    continue;
+                }
+                let score = self.score(&m);
+                if best.as_ref().is_none_or(|b| score > b.0) {
+                    best = Some((score, text, m, kind.as_str()));
+                }
             }
-            let score = self.score(&m);
-            let score = if s.kind == SectionKind::Measures {
-                score + 1000.0
-            } else {
-                score
-            };
-            if best.as_ref().is_none_or(|b| score > b.0) {
-                best = Some((score, s.text.as_str(), m, s.kind.as_str()));
+            if best.is_some() {
+                break;
             }
         }
         if best.is_none() {
-            if let Some(summary) = &case.summary {
+            if let Some(summary) = summary {
                 let m = self.matches(summary, &mut norm);
                 if !m.is_empty() {
-                    best = Some((0.0, summary.as_str(), m, "summary"));
+                    best = Some((0.0, summary, m, "summary"));
                 }
             }
         }
@@ -126,15 +143,12 @@ impl Highlighter {
             },
             None => {
                 // Matched through a field without visible text (a topic): show the remedy.
-                let (text, section) = case
-                    .section(SectionKind::Measures)
-                    .map(|s| (s.text.as_str(), "measures"))
-                    .or_else(|| case.summary.as_deref().map(|s| (s, "summary")))
-                    .or_else(|| {
-                        case.sections
-                            .first()
-                            .map(|s| (s.text.as_str(), s.kind.as_str()))
-                    })
+                let (text, section) = sections
+                    .iter()
+                    .find(|(k, _)| *k == SectionKind::Measures)
+                    .map(|&(_, t)| (t, "measures"))
+                    .or_else(|| summary.map(|s| (s, "summary")))
+                    .or_else(|| sections.first().map(|&(k, t)| (t, k.as_str())))
                     .unwrap_or(("", "summary"));
                 Snippet {
                     html: self.window(text, &[]),
