@@ -7,8 +7,6 @@ use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 
 use anli::packet::{self, Packet, PacketStore, Resolved};
-use anli::search::{Filters, SearchRequest};
-use anli::Engine;
 
 use super::commands::{ready_engine, say};
 use super::{Global, Outcome};
@@ -150,9 +148,7 @@ pub fn run(g: &Global, args: PacketArgs) -> Result<Outcome> {
         PacketCommand::List => list(&store),
         PacketCommand::Add { name, ids, at } => {
             let (engine, _) = ready_engine(g)?;
-            for id in &ids {
-                engine.case(id)?;
-            }
+            packet::export::require_cases(&engine, &ids)?;
             let (_, added) = store.update(&name, None, |p| p.add(&ids, at))?;
             let skipped = ids.len() - added.len();
             let mut msg = format!("已加入 {} 个案例", added.len());
@@ -259,8 +255,7 @@ fn new(g: &Global, store: &PacketStore, a: NewArgs) -> Result<Outcome> {
     if let Some(q) = &a.from_query {
         let (engine, _) = ready_engine(g)?;
         p.query = Some(q.trim().to_string());
-        let ids = search_ids(&engine, q, a.limit)?;
-        p.add(&ids, None)?;
+        p.add(&packet::export::search_ids(&engine, q, a.limit)?, None)?;
     }
     let stored = store.create(&a.name, &p)?;
     say(
@@ -274,16 +269,6 @@ fn new(g: &Global, store: &PacketStore, a: NewArgs) -> Result<Outcome> {
         ),
     );
     Ok(Outcome::Ok)
-}
-
-fn search_ids(engine: &Engine, q: &str, limit: usize) -> Result<Vec<String>> {
-    let results = engine.search(&SearchRequest {
-        query: q.to_string(),
-        limit,
-        offset: 0,
-        filters: Filters::default(),
-    })?;
-    Ok(results.hits.into_iter().map(|h| h.id).collect())
 }
 
 fn list(store: &PacketStore) -> Result<Outcome> {

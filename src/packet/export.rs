@@ -152,6 +152,29 @@ impl Resolved {
     }
 }
 
+/// Check that every id names a case in `engine`'s index ([`Error::CaseNotFound`] for the first
+/// that does not; ids that are not even well-formed are not looked up).
+pub fn require_cases(engine: &Engine, ids: &[String]) -> Result<()> {
+    for id in ids {
+        if !crate::case::front_matter::valid_id(id) {
+            return Err(Error::CaseNotFound(id.clone()));
+        }
+        engine.case(id)?;
+    }
+    Ok(())
+}
+
+/// The ids of the first `limit` results of a search, to start a packet from.
+pub fn search_ids(engine: &Engine, query: &str, limit: usize) -> Result<Vec<String>> {
+    let results = engine.search(&crate::search::SearchRequest {
+        query: query.to_string(),
+        limit,
+        offset: 0,
+        filters: crate::search::Filters::default(),
+    })?;
+    Ok(results.hits.into_iter().map(|h| h.id).collect())
+}
+
 /// The first 16 hex digits of a fingerprint (enough to tell versions apart on paper).
 pub fn short(fingerprint: &str) -> &str {
     fingerprint.get(..16).unwrap_or(fingerprint)

@@ -11,9 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::api::ApiError;
 use super::AppState;
-use crate::case::front_matter::valid_id;
 use crate::packet::{self, Packet, Resolved, StoredPacket};
-use crate::search::{Filters, SearchRequest};
 
 /// Most cases a packet started from a search takes.
 pub const MAX_FROM_QUERY: usize = 30;
@@ -196,9 +194,12 @@ pub struct ExportParams {
 }
 
 /// Run packet file work on the blocking pool.
-pub(super) async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> crate::Result<T> + Send + 'static,
-) -> Result<T, ApiError> {
+pub(super) async fn blocking<T: Send + 'static, E: Send + 'static>(
+    f: impl FnOnce() -> Result<T, E> + Send + 'static,
+) -> Result<T, ApiError>
+where
+    ApiError: From<E>,
+{
     match tokio::task::spawn_blocking(f).await {
         Ok(r) => r.map_err(ApiError::from),
         Err(e) => {
@@ -214,13 +215,7 @@ pub(super) async fn blocking<T: Send + 'static>(
 
 /// Check that every id names a case in the index.
 pub(super) fn known_cases(state: &AppState, ids: &[String]) -> Result<(), ApiError> {
-    for id in ids {
-        if !valid_id(id) {
-            return Err(ApiError::not_found(format!("没有编号为“{id}”的案例")));
-        }
-        state.engine().case(id)?;
-    }
-    Ok(())
+    Ok(packet::export::require_cases(state.engine(), ids)?)
 }
 
 /// Resolve a stored packet into its view.
@@ -257,14 +252,7 @@ pub(super) async fn create_packet(
             ));
         }
         p.query = Some(q.to_string());
-        let hits = state.engine().search(&SearchRequest {
-            query: q.to_string(),
-            limit,
-            offset: 0,
-            filters: Filters::default(),
-        })?;
-        let ids: Vec<String> = hits.hits.into_iter().map(|h| h.id).collect();
-        p.add(&ids, None)?;
+        p.add(&packet::export::search_ids(state.engine(), q, limit)?, None)?;
     }
     let store = state.packets().clone();
     let name = body.name;
@@ -323,17 +311,7 @@ pub(super) async fn export_blocking(
     format: String,
 ) -> Result<(Vec<u8>, &'static str, String), ApiError> {
     let state = state.clone();
-    match tokio::task::spawn_blocking(move || export(&state, &name, &format)).await {
-        Ok(r) => r,
-        Err(e) => {
-            tracing::error!("export task failed: {e}");
-            Err(ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "服务内部出错，请稍后再试",
-            ))
-        }
-    }
+    blocking(move || export(&state, &name, &format)).await
 }
 
 /// A download response with a UTF-8 file name.
