@@ -14,6 +14,7 @@ use super::api::ApiError;
 use super::packets::{self, CreateBody, MetaBody, PacketView};
 use super::pages::{error_page, render};
 use super::AppState;
+use crate::packet::Packet;
 
 /// A packet in the "加入案例包" picker.
 #[derive(Serialize)]
@@ -80,6 +81,16 @@ fn fail(state: &AppState, e: ApiError) -> Response {
     error_page(state, e.status(), &e.message)
 }
 
+/// The form of a request that writes, once the write rule allows it.
+fn writable_form<T>(
+    state: &AppState,
+    headers: &HeaderMap,
+    form: Result<Form<T>, FormRejection>,
+) -> Result<T, ApiError> {
+    state.access().check(headers)?;
+    form.map(|Form(f)| f).map_err(|e| form_error(&e))
+}
+
 /// A local path to go back to (never another site), with anything outside visible ASCII
 /// percent-encoded so it can go in a `Location` header.
 fn local(back: &str) -> Option<String> {
@@ -105,7 +116,8 @@ fn with_param(url: &str, key: &str, value: &str) -> String {
     format!("{url}{sep}{pair}")
 }
 
-fn packet_url(name: &str) -> String {
+/// The page of packet `name`.
+pub(super) fn packet_url(name: &str) -> String {
     let enc = serde_urlencoded::to_string([("", name)]).unwrap_or_default();
     format!("/packets/{}", enc.trim_start_matches('='))
 }
@@ -161,12 +173,9 @@ pub async fn create(
     headers: HeaderMap,
     form: Result<Form<NewForm>, FormRejection>,
 ) -> Response {
-    if let Err(e) = state.access().check(&headers) {
-        return fail(&state, e);
-    }
-    let f = match form {
-        Ok(Form(f)) => f,
-        Err(e) => return fail(&state, form_error(&e)),
+    let f = match writable_form(&state, &headers, form) {
+        Ok(f) => f,
+        Err(e) => return fail(&state, e),
     };
     let limit = match f.limit.trim() {
         "" => None,
@@ -217,7 +226,7 @@ pub async fn show(
                 n => i + 1, id => c.id, title => c.title, missing => c.missing, note => c.note,
                 region => c.region, year => c.year, topics => c.topics,
                 case_url => format!("/cases/{}", c.id),
-                up => (i > 0).then_some(i), down => (i + 1 < view.cases.len()).then_some(i + 2),
+                up => i > 0, down => i + 1 < view.cases.len(),
             }
         })
         .collect();
@@ -248,8 +257,6 @@ pub struct EditForm {
     #[serde(default)]
     id: String,
     #[serde(default)]
-    to: String,
-    #[serde(default)]
     note: String,
     #[serde(default)]
     title: Option<String>,
@@ -270,16 +277,14 @@ pub async fn edit(
     Path(name): Path<String>,
     form: Result<Form<EditForm>, FormRejection>,
 ) -> Response {
-    if let Err(e) = state.access().check(&headers) {
-        return fail(&state, e);
-    }
-    let f = match form {
-        Ok(Form(f)) => f,
-        Err(e) => return fail(&state, form_error(&e)),
+    let f = match writable_form(&state, &headers, form) {
+        Ok(f) => f,
+        Err(e) => return fail(&state, e),
     };
     let url = packet_url(&name);
     let id = f.id.trim().to_string();
-    let result = match f.action.as_str() {
+    type Change = Box<dyn FnOnce(&mut Packet) -> crate::Result<()> + Send>;
+    let (version, change): (Option<String>, Change) = match f.action.as_str() {
         "meta" => {
             let b = MetaBody {
                 version: Some(f.version),
@@ -289,47 +294,27 @@ pub async fn edit(
                 author: f.author,
                 questions: f.questions.map(|q| q.lines().map(str::to_string).collect()),
             };
-            let version = b.version.clone();
-            packets::update_packet(&state, name.clone(), version, move |p| {
-                packets::apply_meta(p, b);
-                Ok(())
-            })
-            .await
-            .map(drop)
+            (
+                b.version.clone(),
+                Box::new(move |p| {
+                    packets::apply_meta(p, b);
+                    Ok(())
+                }),
+            )
         }
         "add" => {
             let ids: Vec<String> = id.split_whitespace().map(str::to_string).collect();
-            match packets::known_cases(&state, &ids) {
-                Ok(()) => {
-                    packets::update_packet(&state, name.clone(), None, move |p| p.add(&ids, None))
-                        .await
-                        .map(drop)
-                }
-                Err(e) => Err(e),
+            if let Err(e) = packets::known_cases(&state, &ids) {
+                return fail(&state, e);
             }
+            (None, Box::new(move |p| p.add(&ids, None).map(drop)))
         }
-        "remove" => packets::update_packet(&state, name.clone(), None, move |p| p.remove(&id))
-            .await
-            .map(drop),
-        "up" | "down" => {
-            let delta = if f.action == "up" { -1 } else { 1 };
-            packets::update_packet(&state, name.clone(), None, move |p| p.shift(&id, delta))
-                .await
-                .map(drop)
-        }
-        "move" => match f.to.trim().parse::<usize>() {
-            Ok(to) => {
-                packets::update_packet(&state, name.clone(), None, move |p| p.move_to(&id, to))
-                    .await
-                    .map(drop)
-            }
-            Err(_) => Err(ApiError::bad("bad_edit", "位置应是数字")),
-        },
+        "remove" => (None, Box::new(move |p| p.remove(&id))),
+        "up" => (None, Box::new(move |p| p.shift(&id, -1))),
+        "down" => (None, Box::new(move |p| p.shift(&id, 1))),
         "note" => {
             let note = f.note;
-            packets::update_packet(&state, name.clone(), None, move |p| p.set_note(&id, &note))
-                .await
-                .map(drop)
+            (None, Box::new(move |p| p.set_note(&id, &note)))
         }
         "delete" => {
             let store = state.packets().clone();
@@ -339,10 +324,10 @@ pub async fn edit(
                 Err(e) => fail(&state, e),
             };
         }
-        _ => Err(ApiError::bad("bad_form", "不认识的操作")),
+        _ => return fail(&state, ApiError::bad("bad_form", "不认识的操作")),
     };
-    match result {
-        Ok(()) => Redirect::to(&format!("{url}#cases")).into_response(),
+    match packets::update_packet(&state, name, version, change).await {
+        Ok(_) => Redirect::to(&format!("{url}#cases")).into_response(),
         Err(e) => fail(&state, e),
     }
 }
@@ -366,12 +351,9 @@ pub async fn add_from_results(
     headers: HeaderMap,
     form: Result<Form<AddForm>, FormRejection>,
 ) -> Response {
-    if let Err(e) = state.access().check(&headers) {
-        return fail(&state, e);
-    }
-    let f = match form {
-        Ok(Form(f)) => f,
-        Err(e) => return fail(&state, form_error(&e)),
+    let f = match writable_form(&state, &headers, form) {
+        Ok(f) => f,
+        Err(e) => return fail(&state, e),
     };
     let ids = vec![f.id.trim().to_string()];
     if let Err(e) = packets::known_cases(&state, &ids) {

@@ -370,10 +370,7 @@ fn added_notice(added: Option<Query<Added>>) -> (Option<String>, Option<String>)
     let name = added
         .and_then(|Query(a)| a.added)
         .filter(|n| crate::packet::check_name(n).is_ok());
-    let url = name.as_ref().map(|n| {
-        let enc = serde_urlencoded::to_string([("", n.as_str())]).unwrap_or_default();
-        format!("/packets/{}", enc.trim_start_matches('='))
-    });
+    let url = name.as_deref().map(super::packet_pages::packet_url);
     (name, url)
 }
 
