@@ -417,32 +417,28 @@ impl Engine {
         };
         let mut hits = Vec::with_capacity(top.len());
         for (score, addr) in top {
-            let doc: TantivyDocument = searcher
-                .doc(addr)
-                .map_err(|e| Error::Stored(e.to_string()))?;
-            let json = doc
-                .get_first(self.fields.case)
-                .and_then(|v| v.as_str())
-                .ok_or_else(|| Error::Stored("缺少 case 字段".into()))?;
             // Only what a hit shows: the sections' Markdown is skipped, not copied.
-            let case: stored::HitDoc<'_> =
-                serde_json::from_str(json).map_err(|e| Error::Stored(e.to_string()))?;
-            let sections: Vec<(SectionKind, &str)> = case
-                .sections
-                .iter()
-                .map(|s| (s.kind, s.text.as_ref()))
-                .collect();
-            let snippet = highlighter.snippet_of(&sections, case.summary.as_deref());
-            hits.push(Hit {
-                id: case.id,
-                title: case.title,
-                score,
-                topics: case.topics,
-                region: case.region,
-                year: case.year,
-                snippet: snippet.html,
-                section: snippet.section.to_string(),
-            });
+            let hit = self.with_stored(searcher, addr, |json| {
+                let case: stored::HitDoc<'_> =
+                    serde_json::from_str(json).map_err(|e| Error::Stored(e.to_string()))?;
+                let sections: Vec<(SectionKind, &str)> = case
+                    .sections
+                    .iter()
+                    .map(|s| (s.kind, s.text.as_ref()))
+                    .collect();
+                let snippet = highlighter.snippet_of(&sections, case.summary.as_deref());
+                Ok(Hit {
+                    id: case.id,
+                    title: case.title,
+                    score,
+                    topics: case.topics,
+                    region: case.region,
+                    year: case.year,
+                    snippet: snippet.html,
+                    section: snippet.section.to_string(),
+                })
+            })?;
+            hits.push(hit);
         }
         Ok(SearchResults {
             query: shown_query.to_string(),
@@ -451,7 +447,13 @@ impl Engine {
         })
     }
 
-    fn load(&self, searcher: &Searcher, addr: DocAddress) -> Result<Case> {
+    /// Read the stored case JSON of a document and hand it to `f`.
+    fn with_stored<T>(
+        &self,
+        searcher: &Searcher,
+        addr: DocAddress,
+        f: impl FnOnce(&str) -> Result<T>,
+    ) -> Result<T> {
         let doc: TantivyDocument = searcher
             .doc(addr)
             .map_err(|e| Error::Stored(e.to_string()))?;
@@ -459,7 +461,13 @@ impl Engine {
             .get_first(self.fields.case)
             .and_then(|v| v.as_str())
             .ok_or_else(|| Error::Stored("缺少 case 字段".into()))?;
-        serde_json::from_str(json).map_err(|e| Error::Stored(e.to_string()))
+        f(json)
+    }
+
+    fn load(&self, searcher: &Searcher, addr: DocAddress) -> Result<Case> {
+        self.with_stored(searcher, addr, |json| {
+            serde_json::from_str(json).map_err(|e| Error::Stored(e.to_string()))
+        })
     }
 
     /// The indexed case with this id.
