@@ -15,9 +15,7 @@ use std::time::Duration;
 
 use fantoccini::{ClientBuilder, Locator};
 
-use anli::index::{IndexOptions, NoProgress};
-use anli::server::{AppState, ServerOptions};
-use anli::Engine;
+use anli::server::ServerOptions;
 use common::*;
 
 struct Driver(Child);
@@ -83,11 +81,8 @@ async fn secretary_searches_filters_and_reads_cases_in_chromium() {
 
     // The service over the bundled corpus, on a free loopback port.
     let dir = tempfile::tempdir().unwrap();
-    let lib = bundled_library(dir.path());
-    lib.index(&IndexOptions::default(), &NoProgress).unwrap();
-    let state = AppState::new(
-        Engine::open(&lib).unwrap(),
-        lib,
+    let state = indexed_state(
+        bundled_library(dir.path()),
         ServerOptions::local(dir.path().join("packets")),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

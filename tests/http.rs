@@ -9,9 +9,7 @@ use axum::Router;
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
-use anli::index::{IndexOptions, NoProgress};
-use anli::server::{router, AppState, ServerOptions};
-use anli::{Engine, Library};
+use anli::server::{router, ServerOptions};
 use common::*;
 
 const XSS: &str = "---
@@ -27,12 +25,8 @@ topics: [消防安全]
 ";
 
 fn app(f: &Fixture) -> Router {
-    let lib = Library::open(&f.corpus(), &f.index(), &schema_dir()).unwrap();
-    lib.index(&IndexOptions::default(), &NoProgress).unwrap();
-    let engine = Engine::open(&lib).unwrap();
-    router(AppState::new(
-        engine,
-        lib,
+    router(indexed_state(
+        f.library(),
         ServerOptions::local(f.dir.path().join("packets")),
     ))
 }

@@ -9,7 +9,7 @@ use anli::{Engine, Library};
 use common::*;
 
 fn lib(f: &Fixture) -> Library {
-    Library::open(&f.corpus(), &f.index(), &schema_dir()).expect("library opens")
+    f.library()
 }
 
 fn index(l: &Library) -> anli::index::IndexReport {

@@ -14,8 +14,8 @@ use http_body_util::BodyExt;
 use tower::ServiceExt;
 
 use anli::index::{IndexOptions, NoProgress};
-use anli::server::{router, AppState, ServerOptions, WriteAccess};
-use anli::{Engine, Library};
+use anli::server::{router, ServerOptions, WriteAccess};
+use anli::Engine;
 use common::*;
 
 const TOKEN: &str = "peixun-ban-2026-token";
@@ -381,12 +381,8 @@ fn the_docx_handout_is_a_real_word_document() {
 // HTTP
 
 fn app(f: &Fixture, access: WriteAccess) -> Router {
-    let lib = Library::open(&f.corpus(), &f.index(), &schema_dir()).unwrap();
-    lib.index(&IndexOptions::default(), &NoProgress).unwrap();
-    let engine = Engine::open(&lib).unwrap();
-    router(AppState::new(
-        engine,
-        lib,
+    router(indexed_state(
+        f.library(),
         ServerOptions {
             packets: packets_dir(f),
             access,
@@ -983,8 +979,6 @@ async fn the_page_forms_add_from_results_and_edit_the_packet() {
     assert!(String::from_utf8_lossy(&body).contains("刚被别人修改过"));
     // The missing case shows as missing on the page.
     f.remove("elevator.md");
-    let lib = Library::open(&f.corpus(), &f.index(), &schema_dir()).unwrap();
-    lib.index(&IndexOptions::default(), &NoProgress).unwrap();
     let app2 = self::app(&f, WriteAccess::local());
     let (_, _, b) = send(&app2, "GET", &url, &[], None).await;
     let page = String::from_utf8_lossy(&b);

@@ -17,19 +17,14 @@ use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use anli::index::{IndexOptions, NoProgress};
-use anli::server::{AppState, ServerOptions, Timeouts};
-use anli::Engine;
+use anli::server::{ServerOptions, Timeouts};
 use common::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_clients_are_cut_off_and_others_still_answered() {
     let dir = tempfile::tempdir().unwrap();
-    let lib = bundled_library(dir.path());
-    lib.index(&IndexOptions::default(), &NoProgress).unwrap();
-    let state = AppState::new(
-        Engine::open(&lib).unwrap(),
-        lib,
+    let state = indexed_state(
+        bundled_library(dir.path()),
         ServerOptions::local(dir.path().join("packets")),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -129,6 +129,11 @@ impl Fixture {
         std::fs::write(p, text).unwrap();
     }
 
+    /// The library over this fixture's corpus and index, with the repository's schema.
+    pub fn library(&self) -> anli::Library {
+        anli::Library::open(&self.corpus(), &self.index(), &schema_dir()).expect("library opens")
+    }
+
     pub fn remove(&self, name: &str) {
         std::fs::remove_file(self.corpus().join(name)).unwrap();
     }
@@ -148,4 +153,18 @@ pub fn repo() -> PathBuf {
 pub fn bundled_library(dir: &Path) -> anli::Library {
     anli::Library::open(&repo().join("corpus"), &dir.join("index"), &schema_dir())
         .expect("the bundled library opens")
+}
+
+/// Index `lib` and build the service state over it.
+pub fn indexed_state(
+    lib: anli::Library,
+    options: anli::server::ServerOptions,
+) -> anli::server::AppState {
+    lib.index(
+        &anli::index::IndexOptions::default(),
+        &anli::index::NoProgress,
+    )
+    .expect("indexes");
+    let engine = anli::Engine::open(&lib).expect("engine opens");
+    anli::server::AppState::new(engine, lib, options)
 }
