@@ -1,5 +1,6 @@
 //! Segmentation throughput (MB/s): anli's tantivy tokenizer in index and query mode against raw
-//! jieba-rs `cut` and `cut_for_search` on the same text with the same dictionary.
+//! jieba-rs `cut` and `cut_for_search` on the same text with the same dictionary, and anli's own
+//! segmenter (which cuts word for word as jieba-rs does) against jieba-rs `cut`.
 //!
 //! `cargo bench --bench segmentation`
 
@@ -17,7 +18,7 @@ fn segmentation(c: &mut Criterion) {
     let bytes: usize = texts.iter().map(String::len).sum();
     let files = SchemaFiles::load(&common::schema_dir()).expect("schema files");
     let analyzer = Analyzer::shared(&files).expect("analyzer");
-    let jieba = analyzer.jieba();
+    let jieba = Analyzer::reference_jieba(&files.dict);
 
     let mut g = c.benchmark_group("segmentation");
     g.throughput(Throughput::Bytes(bytes as u64));
@@ -36,6 +37,15 @@ fn segmentation(c: &mut Criterion) {
             let mut n = 0;
             for t in &texts {
                 n += jieba.cut_for_search(black_box(t), true).len();
+            }
+            n
+        })
+    });
+    g.bench_function("anli segmenter cut (precise, hmm)", |b| {
+        b.iter(|| {
+            let mut n = 0;
+            for t in &texts {
+                n += analyzer.cut(black_box(t)).len();
             }
             n
         })

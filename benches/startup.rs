@@ -2,7 +2,8 @@
 //! jieba-rs takes to load its default dictionary alone, medians of 15 runs. The dictionary load
 //! is measured two ways: `Jieba::new()` repeated inside one warm process, and a fresh process
 //! that only calls `Jieba::new()` and exits (this bench re-runs itself for that), which pays the
-//! same process start and cold memory as `anli search` does.
+//! same process start and cold memory as `anli search` does. Also shown: anli's own analyzer
+//! load (the prebuilt dictionary plus `schema/dict.txt` and the stop words) in a warm process.
 //!
 //! `cargo bench --bench startup`
 
@@ -43,6 +44,15 @@ fn main() {
             t.elapsed()
         })
         .collect();
+    let files = anli::resources::SchemaFiles::load(&common::schema_dir()).expect("schema files");
+    let ours: Vec<Duration> = (0..15)
+        .map(|_| {
+            let t = Instant::now();
+            let a = anli::analysis::Analyzer::load(&files.dict, &files.stopwords).expect("load");
+            std::hint::black_box(&a);
+            t.elapsed()
+        })
+        .collect();
     let corpus = common::bench_corpus();
     let index = std::env::temp_dir().join("anli-bench-startup-index");
     let run = || {
@@ -63,6 +73,10 @@ fn main() {
         })
         .collect();
     let (j, jp, a) = (median(jieba), median(jieba_process), median(anli));
+    println!(
+        "anli Analyzer::load() in a warm process:   {:>7.1} ms  (prebuilt dictionary + schema/dict.txt)",
+        median(ours).as_secs_f64() * 1e3
+    );
     println!(
         "jieba-rs Jieba::new() in a warm process:   {:>7.1} ms",
         j.as_secs_f64() * 1e3

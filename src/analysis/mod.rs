@@ -19,7 +19,9 @@
 //! spaces without spending a position, and drop stop words while keeping their position (so a
 //! phrase keeps its gaps on both sides alike).
 
+mod dict;
 mod normalize;
+mod segment;
 mod tokenizer;
 
 pub use normalize::{normalize_char, normalize_str, Normalized};
@@ -30,7 +32,7 @@ use std::collections::HashMap;
 use rustc_hash::FxHashSet;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use jieba_rs::Jieba;
+use segment::Segmenter;
 
 use crate::error::Error;
 use crate::resources::{ResourceFile, SchemaFiles};
@@ -86,10 +88,10 @@ pub struct Word {
     pub position: usize,
 }
 
-/// The loaded segmenter: jieba with the default dictionary plus `schema/dict.txt`, and the stop
-/// words of `schema/stopwords.txt`.
+/// The loaded segmenter: jieba's segmentation over its default dictionary (prebuilt into the
+/// binary) plus `schema/dict.txt`, and the stop words of `schema/stopwords.txt`.
 pub struct Analyzer {
-    jieba: Jieba,
+    segmenter: Segmenter,
     stopwords: FxHashSet<Box<str>>,
     /// Longest stop word in bytes: longer tokens skip the set lookup.
     stopword_max: usize,
@@ -106,22 +108,19 @@ impl std::fmt::Debug for Analyzer {
 }
 
 impl Analyzer {
-    /// Load jieba's default dictionary, then our dictionary and stop words.
+    /// Open jieba's default dictionary (prebuilt, nothing to parse), then add our dictionary and
+    /// stop words.
     pub fn load(dict: &ResourceFile, stopwords_file: &ResourceFile) -> Result<Analyzer, Error> {
-        let mut jieba = Jieba::new();
+        let mut segmenter = Segmenter::new()?;
         for (line, fields) in dict.entries() {
             let mut parts = fields.split_whitespace();
             let Some(word) = parts.next() else { continue };
             let second = parts.next();
             let third = parts.next();
             // `词语 n` (a tag without a frequency) is accepted as well as `词语 3000 n`.
-            let (freq, tag) = match second {
-                Some(f) if f.bytes().all(|b| b.is_ascii_digit()) => {
-                    (f.parse::<usize>().ok(), third)
-                }
-                Some(t) if third.is_none() && t.bytes().all(|b| b.is_ascii_alphabetic()) => {
-                    (None, Some(t))
-                }
+            let freq = match second {
+                Some(f) if f.bytes().all(|b| b.is_ascii_digit()) => f.parse::<u64>().ok(),
+                Some(t) if third.is_none() && t.bytes().all(|b| b.is_ascii_alphabetic()) => None,
                 Some(f) => {
                     return Err(Error::Resource {
                         path: dict.path.clone(),
@@ -129,12 +128,12 @@ impl Analyzer {
                         message: format!("词频“{f}”不是整数（格式：词语 [词频] [词性]）"),
                     })
                 }
-                None => (None, None),
+                None => None,
             };
             // A user word must at least win against its own parts, or it would not be kept
             // whole; `suggest_freq` gives the smallest frequency that does.
-            let needed = jieba.suggest_freq(word);
-            jieba.add_word(word, Some(freq.unwrap_or(0).max(needed)), tag);
+            let needed = segmenter.suggest_freq(word);
+            segmenter.add_word(word, freq.unwrap_or(0).max(needed));
         }
         let stopwords: FxHashSet<Box<str>> = stopwords_file
             .entries()
@@ -144,7 +143,7 @@ impl Analyzer {
         let stopword_max = stopwords.iter().map(|w| w.len()).max().unwrap_or(0);
         let fingerprint = crate::resources::fingerprint(&[dict, stopwords_file]);
         Ok(Analyzer {
-            jieba,
+            segmenter,
             stopwords,
             stopword_max,
             fingerprint,
@@ -175,9 +174,31 @@ impl Analyzer {
         &self.fingerprint
     }
 
-    /// The underlying jieba segmenter (with our dictionary loaded), for comparisons.
-    pub fn jieba(&self) -> &Jieba {
-        &self.jieba
+    /// jieba-rs itself with the same dictionary as this analyzer (its default dictionary plus
+    /// `dict`, added the same way), for comparisons: our segmentation must equal its `cut`.
+    /// Costs what `Jieba::new()` costs (~150 ms).
+    pub fn reference_jieba(dict: &ResourceFile) -> jieba_rs::Jieba {
+        let mut jieba = jieba_rs::Jieba::new();
+        for (_, fields) in dict.entries() {
+            let mut parts = fields.split_whitespace();
+            let Some(word) = parts.next() else { continue };
+            let freq = parts
+                .next()
+                .filter(|f| f.bytes().all(|b| b.is_ascii_digit()))
+                .and_then(|f| f.parse::<usize>().ok());
+            let needed = jieba.suggest_freq(word);
+            jieba.add_word(word, Some(freq.unwrap_or(0).max(needed)), None);
+        }
+        jieba
+    }
+
+    /// Cut `text` as jieba-rs's `cut(text, true)` does (byte ranges, punctuation and spaces
+    /// included), without normalizing it: the comparison point with [`Self::reference_jieba`].
+    pub fn cut(&self, text: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        self.segmenter
+            .cut(text, true, |p| out.push((p.start, p.end)));
+        out
     }
 
     /// Whether `word` (normalized) is a stop word.
@@ -188,7 +209,7 @@ impl Analyzer {
 
     /// Whether `word` is in the dictionary (jieba's or ours).
     pub fn has_word(&self, word: &str) -> bool {
-        self.jieba.has_word(word)
+        self.segmenter.has_word(word)
     }
 
     /// A tantivy tokenizer in `mode` that shares this analyzer.
@@ -239,106 +260,51 @@ impl Analyzer {
         norm.normalize(input);
         let text = norm.text(input);
         let mut cursor = 0;
-        match mode {
-            Mode::Precise => {
-                for t in self.jieba.cut(text, true) {
-                    if t.word.chars().all(char::is_whitespace) {
-                        continue;
+        let mut position = 0;
+        self.segmenter.cut(text, true, |piece| {
+            let word = &text[piece.start..piece.end];
+            match mode {
+                Mode::Precise => {
+                    if !word.chars().all(char::is_whitespace) {
+                        spans.push(span(norm, &mut cursor, piece.start, piece.end, spans.len()));
                     }
-                    spans.push(span(
-                        norm,
-                        &mut cursor,
-                        t.byte_start,
-                        t.byte_end,
-                        spans.len(),
-                    ));
                 }
-            }
-            Mode::Query => {
-                let mut position = 0;
-                for t in self.jieba.cut(text, true) {
-                    if !is_word(t.word) {
-                        continue;
+                Mode::Query => {
+                    if !is_word(word) {
+                        return;
                     }
-                    if t.word.len() <= MAX_TOKEN_BYTES && !self.is_stopword(t.word) {
-                        spans.push(span(norm, &mut cursor, t.byte_start, t.byte_end, position));
+                    if word.len() <= MAX_TOKEN_BYTES && !self.is_stopword(word) {
+                        spans.push(span(norm, &mut cursor, piece.start, piece.end, position));
                     }
                     position += 1;
                 }
-            }
-            Mode::Index => {
-                // jieba's search mode, with positions decided here: each precise word takes one
-                // position, and the dictionary words of 2 and 3 characters inside it (what
-                // `cut_for_search` adds) are emitted just before it at the same position.
-                let mut position = 0;
-                for t in self.jieba.cut(text, true) {
-                    if !is_word(t.word) {
-                        continue;
+                Mode::Index => {
+                    // jieba's search mode, with positions decided here: each precise word
+                    // takes one position, and the dictionary words of 2 and 3 characters inside
+                    // it (what `cut_for_search` adds, read off the DAG the cut already built)
+                    // are emitted just before it at the same position.
+                    if !is_word(word) {
+                        return;
                     }
-                    if t.word.len() <= MAX_TOKEN_BYTES {
-                        self.push_inner_words(
-                            t.word,
-                            t.byte_start,
-                            position,
-                            norm,
-                            &mut cursor,
-                            spans,
-                        );
-                        if !self.is_stopword(t.word) {
-                            spans.push(span(norm, &mut cursor, t.byte_start, t.byte_end, position));
+                    if word.len() <= MAX_TOKEN_BYTES {
+                        piece.inner_words(&[2, 3], MAX_INNER_CHARS, |start, end| {
+                            if !self.is_stopword(&text[start..end]) {
+                                spans.push(span(norm, &mut cursor, start, end, position));
+                            }
+                        });
+                        if !self.is_stopword(word) {
+                            spans.push(span(norm, &mut cursor, piece.start, piece.end, position));
                         }
                     }
                     position += 1;
                 }
             }
-        }
-    }
-
-    /// Push the dictionary words of 2 and 3 characters inside `word` (which starts at byte
-    /// `base` of the normalized text), as jieba's search mode finds them.
-    #[inline]
-    fn push_inner_words(
-        &self,
-        word: &str,
-        base: usize,
-        position: usize,
-        norm: &Normalized,
-        cursor: &mut usize,
-        spans: &mut Vec<Span>,
-    ) {
-        const MAX_CHARS: usize = 16;
-        let mut bounds = [0usize; MAX_CHARS + 1];
-        let mut n = 0;
-        for (i, _) in word.char_indices() {
-            if n == MAX_CHARS {
-                return;
-            }
-            bounds[n] = i;
-            n += 1;
-        }
-        if n <= 2 {
-            return;
-        }
-        bounds[n] = word.len();
-        for len in [2, 3] {
-            if n <= len {
-                break;
-            }
-            for i in 0..=n - len {
-                let gram = &word[bounds[i]..bounds[i + len]];
-                if self.jieba.has_word(gram) && !self.is_stopword(gram) {
-                    spans.push(span(
-                        norm,
-                        cursor,
-                        base + bounds[i],
-                        base + bounds[i + len],
-                        position,
-                    ));
-                }
-            }
-        }
+        });
     }
 }
+
+/// Words longer than this (in characters) get no inner words in index mode.
+const MAX_INNER_CHARS: usize = 16;
 
 #[inline]
 fn span(norm: &Normalized, cursor: &mut usize, start: usize, end: usize, position: usize) -> Span {

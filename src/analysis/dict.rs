@@ -1,0 +1,445 @@
+//! The segmentation dictionary: jieba's default dictionary, prebuilt at compile time into a
+//! character-level double-array trie (see `build.rs`) and read in place from the executable, plus
+//! the words of `schema/dict.txt` layered on top when the analyzer loads.
+//!
+//! Nothing of the 349,045-word default dictionary is parsed or inserted at run time; loading
+//! copies one table (`ln` of each word's frequency, 2.8 MB) so our words can change it, and
+//! builds a small hash trie of the words the default dictionary lacks.
+
+use rustc_hash::FxHashMap;
+
+/// Word id meaning "no word ends here".
+const NO_WORD: u32 = u32::MAX;
+
+/// The prebuilt file, aligned so its tables can be read as `u16`/`u32`/`f64` slices in place.
+#[repr(C, align(8))]
+struct Aligned<B: ?Sized>(B);
+
+static PREBUILT: &Aligned<[u8]> =
+    &Aligned(*include_bytes!(concat!(env!("OUT_DIR"), "/jieba.dict")));
+
+const MAGIC: &[u8; 8] = b"ANLIDIC1";
+
+/// The prebuilt default dictionary, borrowed from the executable image.
+pub(crate) struct Base {
+    /// Code of each BMP character (0: in no word).
+    codes: &'static [u16],
+    /// `base`, `check`, `word id + 1`, and the filter of the children's codes, per unit.
+    units: &'static [[u32; 4]],
+    freqs: &'static [u32],
+    ln_freqs: &'static [f64],
+    total: u64,
+}
+
+impl Base {
+    /// The prebuilt dictionary; `None` only if the build produced a malformed file.
+    pub(crate) fn get() -> Option<&'static Base> {
+        static BASE: std::sync::OnceLock<Option<Base>> = std::sync::OnceLock::new();
+        BASE.get_or_init(|| Base::parse(&PREBUILT.0)).as_ref()
+    }
+
+    fn parse(bytes: &'static [u8]) -> Option<Base> {
+        if bytes.get(..8)? != MAGIC {
+            return None;
+        }
+        let header: &[u64] = bytemuck::try_cast_slice(bytes.get(8..40)?).ok()?;
+        let [words, units, total, _chars] = <[u64; 4]>::try_from(header).ok()?;
+        let (words, units) = (usize::try_from(words).ok()?, usize::try_from(units).ok()?);
+        let mut at = 40;
+        let mut take = |len: usize| {
+            let s = bytes.get(at..at + len);
+            at = (at + len).next_multiple_of(8);
+            s
+        };
+        let codes = bytemuck::try_cast_slice(take(2 * 0x1_0000)?).ok()?;
+        let units = bytemuck::try_cast_slice(take(16 * units)?).ok()?;
+        let freqs = bytemuck::try_cast_slice(take(4 * words)?).ok()?;
+        let ln_freqs = bytemuck::try_cast_slice(take(8 * words)?).ok()?;
+        Some(Base {
+            codes,
+            units,
+            freqs,
+            ln_freqs,
+            total,
+        })
+    }
+
+    /// Number of words.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.freqs.len()
+    }
+
+    /// The root unit.
+    #[inline(always)]
+    fn root(&self) -> (u32, [u32; 4]) {
+        (0, self.units.first().copied().unwrap_or_default())
+    }
+
+    /// The child of `node` (whose unit is `unit`) on `c`, and the child's unit. The filter in
+    /// the parent's unit turns most characters away before the child's unit is loaded.
+    #[inline(always)]
+    fn step(&self, (node, unit): (u32, [u32; 4]), c: char) -> Option<(u32, [u32; 4])> {
+        let code = u32::from(*self.codes.get(c as usize)?);
+        if code == 0 || unit[3] & filter_bit(code) == 0 {
+            return None;
+        }
+        let t = unit[0].wrapping_add(code);
+        let child = *self.units.get(t as usize)?;
+        (child[1] == node).then_some((t, child))
+    }
+
+    /// Ask the processor to fetch the unit a walk from `c1` then `c2` reaches second: walking a
+    /// position is a chain of dependent loads (each usually a cache miss in this 15 MB array),
+    /// so the segmenter requests the second step's unit a few positions ahead.
+    #[inline(always)]
+    fn prefetch(&self, c1: char, c2: char) {
+        let (Some(&a), Some(&b)) = (self.codes.get(c1 as usize), self.codes.get(c2 as usize))
+        else {
+            return;
+        };
+        let Some(first) = self.units.get(usize::from(a)) else {
+            return;
+        };
+        if let Some(unit) = self.units.get(first[0].wrapping_add(u32::from(b)) as usize) {
+            prefetch(unit);
+        }
+    }
+
+    /// The id of the word ending at a unit.
+    #[inline(always)]
+    fn word_at(unit: &[u32; 4]) -> u32 {
+        unit[2].wrapping_sub(1)
+    }
+
+    fn get_word(&self, word: &str) -> Option<u32> {
+        let mut at = self.root();
+        for c in word.chars() {
+            at = self.step(at, c)?;
+        }
+        let id = Base::word_at(&at.1);
+        (id != NO_WORD && !word.is_empty()).then_some(id)
+    }
+}
+
+/// A small hash trie for the words the default dictionary lacks.
+#[derive(Default)]
+struct Overlay {
+    children: FxHashMap<(u32, char), u32>,
+    /// Word id ending at each node (`NO_WORD` for none); node 0 is the root.
+    words: Vec<u32>,
+    /// BMP characters that start an overlay word, as a bit set: most positions of a text skip
+    /// the overlay after one bit test.
+    first: Vec<u64>,
+    /// Whether some overlay word starts outside the BMP.
+    astral_first: bool,
+}
+
+impl Overlay {
+    fn insert(&mut self, word: &str, id: u32) {
+        if self.words.is_empty() {
+            self.words.push(NO_WORD);
+            self.first = vec![0; 0x1_0000 / 64];
+        }
+        let mut node = 0;
+        for (i, c) in word.chars().enumerate() {
+            if i == 0 {
+                match self.first.get_mut(c as usize / 64) {
+                    Some(bits) => *bits |= 1 << (c as usize % 64),
+                    None => self.astral_first = true,
+                }
+            }
+            let next = self.words.len() as u32;
+            node = *self.children.entry((node, c)).or_insert_with(|| next);
+            if node == next {
+                self.words.push(NO_WORD);
+            }
+        }
+        self.words[node as usize] = id;
+    }
+
+    #[inline(always)]
+    fn may_start(&self, c: char) -> bool {
+        match self.first.get(c as usize / 64) {
+            Some(bits) => bits & (1 << (c as usize % 64)) != 0,
+            None => self.astral_first,
+        }
+    }
+
+    fn get_word(&self, word: &str) -> Option<u32> {
+        let mut node = 0;
+        for c in word.chars() {
+            node = *self.children.get(&(node, c))?;
+        }
+        let id = *self.words.get(node as usize)?;
+        (id != NO_WORD && node != 0).then_some(id)
+    }
+}
+
+/// The dictionary a [`super::segment::Segmenter`] cuts with: the prebuilt default dictionary
+/// and our own words, with jieba's frequency bookkeeping.
+pub(crate) struct Dictionary {
+    base: &'static Base,
+    overlay: Overlay,
+    /// `ln(freq)` per word id: the default dictionary's ids, then the overlay's.
+    ln_freqs: Vec<f64>,
+    /// Frequencies changed by [`Dictionary::add_word`], and the overlay's words.
+    freqs: FxHashMap<u32, u64>,
+    total: u64,
+    log_total: f64,
+}
+
+impl Dictionary {
+    /// The default dictionary alone.
+    pub(crate) fn new(base: &'static Base) -> Dictionary {
+        Dictionary {
+            base,
+            overlay: Overlay::default(),
+            ln_freqs: base.ln_freqs.to_vec(),
+            freqs: FxHashMap::default(),
+            total: base.total,
+            log_total: (base.total as f64).ln(),
+        }
+    }
+
+    /// `ln` of the total frequency.
+    #[inline]
+    pub(crate) fn log_total(&self) -> f64 {
+        self.log_total
+    }
+
+    /// `ln` of the frequency of word `id`.
+    #[inline(always)]
+    pub(crate) fn ln_freq(&self, id: u32) -> f64 {
+        self.ln_freqs.get(id as usize).copied().unwrap_or(0.0)
+    }
+
+    /// The id of `word`, if it is in the dictionary.
+    pub(crate) fn word_id(&self, word: &str) -> Option<u32> {
+        self.base
+            .get_word(word)
+            .or_else(|| self.overlay.get_word(word))
+    }
+
+    /// The frequency of `word`, or `default` when it is not a word.
+    pub(crate) fn freq(&self, word: &str, default: u64) -> u64 {
+        self.word_id(word).map_or(default, |id| self.freq_of(id))
+    }
+
+    fn freq_of(&self, id: u32) -> u64 {
+        match self.freqs.get(&id) {
+            Some(&f) => f,
+            None => self
+                .base
+                .freqs
+                .get(id as usize)
+                .map_or(0, |&f| u64::from(f)),
+        }
+    }
+
+    /// Add `word` with `freq`, or give an existing word that frequency, keeping the total as
+    /// jieba-rs's `add_word` does.
+    pub(crate) fn add_word(&mut self, word: &str, freq: u64) {
+        if word.is_empty() {
+            return;
+        }
+        match self.word_id(word) {
+            Some(id) => {
+                let old = self.freq_of(id);
+                self.freqs.insert(id, freq);
+                if let Some(ln) = self.ln_freqs.get_mut(id as usize) {
+                    *ln = (freq as f64).ln();
+                }
+                self.total = self.total + freq - old;
+            }
+            None => {
+                let id = self.ln_freqs.len() as u32;
+                self.overlay.insert(word, id);
+                self.ln_freqs.push((freq as f64).ln());
+                self.freqs.insert(id, freq);
+                self.total += freq;
+            }
+        }
+        self.log_total = (self.total as f64).ln();
+    }
+
+    /// Prefetch what a walk from `chars[i]` will need (see [`Base::prefetch`]).
+    #[inline(always)]
+    pub(crate) fn prefetch_at(&self, chars: &[(u32, char)], i: usize) {
+        if let Some(&[(_, c1), (_, c2)]) = chars.get(i..i + 2) {
+            self.base.prefetch(c1, c2);
+        }
+    }
+
+    /// Call `edge(end, id)` for every word of `chars[start..]` that starts at `start`, shortest
+    /// first (`end` is the index of the character after the word).
+    #[inline]
+    pub(crate) fn for_each_word_at(
+        &self,
+        chars: &[(u32, char)],
+        start: usize,
+        mut edge: impl FnMut(usize, u32),
+    ) {
+        let Some(&(_, first)) = chars.get(start) else {
+            return;
+        };
+        // Our words first (rarely more than one or two start here), then jieba's, merged by end.
+        let mut ours = [(0u32, 0u32); 16];
+        let mut n_ours = 0;
+        if !self.overlay.words.is_empty() && self.overlay.may_start(first) {
+            let mut node = 0;
+            for (k, &(_, c)) in chars[start..].iter().enumerate() {
+                let Some(&next) = self.overlay.children.get(&(node, c)) else {
+                    break;
+                };
+                node = next;
+                let id = self.overlay.words[node as usize];
+                if id != NO_WORD {
+                    if n_ours == ours.len() {
+                        return self.for_each_word_at_slowly(chars, start, edge);
+                    }
+                    ours[n_ours] = ((start + k + 1) as u32, id);
+                    n_ours += 1;
+                }
+            }
+        }
+        let mut ours = ours[..n_ours].iter().copied().peekable();
+        let mut at = self.base.root();
+        let mut end = start;
+        for &(_, c) in &chars[start..] {
+            let Some(next) = self.base.step(at, c) else {
+                break;
+            };
+            at = next;
+            end += 1;
+            let id = Base::word_at(&at.1);
+            if id != NO_WORD {
+                while let Some((e, i)) = ours.next_if(|&(e, _)| (e as usize) < end) {
+                    edge(e as usize, i);
+                }
+                edge(end, id);
+            }
+        }
+        for (e, i) in ours {
+            edge(e as usize, i);
+        }
+    }
+
+    /// [`Self::for_each_word_at`] for a position where more than 16 of our words start.
+    #[cold]
+    fn for_each_word_at_slowly(
+        &self,
+        chars: &[(u32, char)],
+        start: usize,
+        mut edge: impl FnMut(usize, u32),
+    ) {
+        let mut found = Vec::new();
+        let mut at = self.base.root();
+        for (k, &(_, c)) in chars[start..].iter().enumerate() {
+            let Some(next) = self.base.step(at, c) else {
+                break;
+            };
+            at = next;
+            let id = Base::word_at(&at.1);
+            if id != NO_WORD {
+                found.push((start + k + 1, id));
+            }
+        }
+        let mut node = 0;
+        for (k, &(_, c)) in chars[start..].iter().enumerate() {
+            let Some(&next) = self.overlay.children.get(&(node, c)) else {
+                break;
+            };
+            node = next;
+            let id = self.overlay.words[node as usize];
+            if id != NO_WORD {
+                found.push((start + k + 1, id));
+            }
+        }
+        found.sort_unstable_by_key(|&(end, _)| end);
+        for (end, id) in found {
+            edge(end, id);
+        }
+    }
+}
+
+/// Hint the processor to bring `unit` into the cache.
+#[inline(always)]
+fn prefetch(unit: &[u32; 4]) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is only a hint: it reads nothing into the program and cannot fault,
+    // and the pointer comes from a reference.
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(unit).cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = unit;
+}
+
+/// The bit a character code sets in its parent's filter; `build.rs` has the same function.
+#[inline(always)]
+fn filter_bit(code: u32) -> u32 {
+    1 << (code.wrapping_mul(0x9E37_79B1) >> 27)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chars(s: &str) -> Vec<(u32, char)> {
+        s.char_indices().map(|(i, c)| (i as u32, c)).collect()
+    }
+
+    #[test]
+    fn the_prebuilt_dictionary_is_jiebas() {
+        let base = Base::get().expect("prebuilt dictionary parses");
+        assert_eq!(base.len(), 349_045);
+        let d = Dictionary::new(base);
+        for w in [
+            "小区",
+            "电梯",
+            "加装",
+            "停车",
+            "居委会",
+            "物业管理",
+            "4S店",
+            "不",
+        ] {
+            assert!(d.word_id(w).is_some(), "{w}");
+        }
+        for w in ["", "停车难加梯", "丂丂丂", "小区小区"] {
+            assert!(d.word_id(w).is_none(), "{w}");
+        }
+        assert_eq!(d.freq("1号店", 0), 3);
+        assert_eq!(d.freq("停车难加梯", 7), 7);
+    }
+
+    #[test]
+    fn words_at_a_position_come_shortest_first_across_both_tries() {
+        let mut d = Dictionary::new(Base::get().expect("prebuilt"));
+        d.add_word("老旧小区加装电梯", 50);
+        d.add_word("老旧", 9);
+        let text = chars("老旧小区加装电梯工作");
+        let mut ends = Vec::new();
+        d.for_each_word_at(&text, 0, |end, _| ends.push(end));
+        assert_eq!(ends.first(), Some(&1), "老 is a word: {ends:?}");
+        // 老旧 and 老旧小区加装电梯 are ours (the overlay); 老 is jieba's.
+        assert_eq!(ends, vec![1, 2, 8]);
+        assert!(ends.windows(2).all(|w| w[0] < w[1]), "{ends:?}");
+        assert_eq!(d.freq("老旧", 0), 9);
+        assert_eq!(d.freq("老旧小区加装电梯", 0), 50);
+    }
+
+    #[test]
+    fn add_word_keeps_the_total() {
+        let base = Base::get().expect("prebuilt");
+        let mut d = Dictionary::new(base);
+        let before = d.total;
+        let old = d.freq("电梯", 0);
+        d.add_word("电梯", old + 10);
+        d.add_word("加梯专班", 5);
+        assert_eq!(d.total, before + 15);
+        assert!((d.log_total() - ((before + 15) as f64).ln()).abs() < 1e-12);
+    }
+}
