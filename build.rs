@@ -17,6 +17,10 @@
 //!
 //! Character codes are given by how often a character occurs in dictionary words, most
 //! frequent first, so the children of busy nodes sit close together.
+//!
+//! It also turns jieba's HMM (`data/jieba/hmm.model`) into `jieba.hmm`: 4 start, 16 transition
+//! and, for each character from U+4E00 to U+9FD5 (the range jieba's HMM covers), 4 emission
+//! log-probabilities, all `f64`; a character the model lacks gets jieba's `MIN_FLOAT`.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -26,6 +30,7 @@ const MAGIC: &[u8; 8] = b"ANLIDIC1";
 const NO_PARENT: u32 = u32::MAX;
 
 fn main() {
+    hmm();
     let source = "data/jieba/dict.txt";
     println!("cargo:rerun-if-changed={source}");
     println!("cargo:rerun-if-changed=build.rs");
@@ -72,6 +77,12 @@ fn main() {
         .map(|(w, &id)| (w.chars().map(|c| code_of[c as usize]).collect(), id))
         .collect();
     keys.sort_unstable();
+    // Word ids in key order, so the words starting at one position of a text (中, 中国, 中国人)
+    // have neighbouring ids and the route calculation finds their frequencies close together.
+    let freqs: Vec<u32> = keys.iter().map(|&(_, id)| words[id as usize].1).collect();
+    for (k, key) in keys.iter_mut().enumerate() {
+        key.1 = k as u32;
+    }
 
     let mut da = DoubleArray::new(chars.len());
     da.build(&keys);
@@ -79,7 +90,7 @@ fn main() {
     let mut out: Vec<u8> = Vec::with_capacity(16 << 20);
     out.extend_from_slice(MAGIC);
     for v in [
-        words.len() as u64,
+        freqs.len() as u64,
         da.units() as u64,
         total,
         chars.len() as u64,
@@ -105,17 +116,69 @@ fn main() {
         }
     }
     pad8(&mut out);
-    for (_, f) in &words {
+    for f in &freqs {
         out.extend_from_slice(&f.to_le_bytes());
     }
     pad8(&mut out);
-    for (_, f) in &words {
+    for f in &freqs {
         out.extend_from_slice(&f64::from(*f).ln().to_bits().to_le_bytes());
     }
 
     let path = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR")).join("jieba.dict");
     let mut file = std::fs::File::create(&path).expect("create dictionary");
     file.write_all(&out).expect("write dictionary");
+}
+
+/// jieba's floor for a missing log-probability.
+const MIN_FLOAT: f64 = -3.14e100;
+/// The range of characters the HMM covers.
+const HMM_HAN_MIN: u32 = 0x4E00;
+const HMM_HAN_MAX: u32 = 0x9FD5;
+
+/// Read `data/jieba/hmm.model` the way jieba-rs's `generate_hmm_data!` does and write
+/// `jieba.hmm` (see the module documentation).
+fn hmm() {
+    let source = "data/jieba/hmm.model";
+    println!("cargo:rerun-if-changed={source}");
+    let text = std::fs::read_to_string(source).unwrap_or_else(|e| panic!("{source}: {e}"));
+    let floats = |line: &str| -> Vec<f64> {
+        line.split_whitespace()
+            .map(|v| v.parse().unwrap_or_else(|e| panic!("{source}: {v}: {e}")))
+            .collect()
+    };
+    let mut lines = text.lines().skip_while(|l| l.starts_with('#'));
+    let start = floats(lines.next().expect("start probabilities"));
+    let trans: Vec<f64> = lines
+        .by_ref()
+        .skip_while(|l| l.starts_with('#'))
+        .take_while(|l| !l.starts_with('#'))
+        .flat_map(floats)
+        .collect();
+    assert_eq!(
+        (start.len(), trans.len()),
+        (4, 16),
+        "{source}: 4 start, 4×4 transitions"
+    );
+    let len = (HMM_HAN_MAX - HMM_HAN_MIN + 1) as usize;
+    let mut emit = vec![[MIN_FLOAT; 4]; len];
+    for (state, line) in lines.filter(|l| !l.starts_with('#')).enumerate() {
+        assert!(state < 4, "{source}: more than 4 emission lines");
+        for pair in line.split(',') {
+            let (ch, prob) = pair.split_once(':').expect("char:prob");
+            let ch = ch.chars().next().expect("a character") as u32;
+            if (HMM_HAN_MIN..=HMM_HAN_MAX).contains(&ch) {
+                emit[(ch - HMM_HAN_MIN) as usize][state] = prob
+                    .parse()
+                    .unwrap_or_else(|e| panic!("{source}: {prob}: {e}"));
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(8 * (20 + 4 * len));
+    for v in start.iter().chain(&trans).chain(emit.iter().flatten()) {
+        out.extend_from_slice(&v.to_bits().to_le_bytes());
+    }
+    let path = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR")).join("jieba.hmm");
+    std::fs::write(&path, out).expect("write HMM");
 }
 
 /// The filter bit of a character code; `src/analysis/dict.rs` has the same function.

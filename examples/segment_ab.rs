@@ -37,9 +37,17 @@ fn main() {
         "anli index mode",
         "jieba-rs cut_for_search",
     ];
+    // ANLI_AB_ONLY=K runs only variant K (for `perf record`/`perf stat` of one of them).
+    let only: Option<usize> = std::env::var("ANLI_AB_ONLY")
+        .ok()
+        .and_then(|v| v.parse().ok());
     let mut secs: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
     for _ in 0..rounds {
         for (k, s) in secs.iter_mut().enumerate() {
+            if only.is_some_and(|o| o != k) {
+                s.push(f64::NAN);
+                continue;
+            }
             let started = Instant::now();
             let mut n = 0usize;
             for t in &texts {

@@ -13,7 +13,7 @@ const NO_WORD: u32 = u32::MAX;
 
 /// The prebuilt file, aligned so its tables can be read as `u16`/`u32`/`f64` slices in place.
 #[repr(C, align(8))]
-struct Aligned<B: ?Sized>(B);
+pub(super) struct Aligned<B: ?Sized>(pub(super) B);
 
 static PREBUILT: &Aligned<[u8]> =
     &Aligned(*include_bytes!(concat!(env!("OUT_DIR"), "/jieba.dict")));
@@ -87,23 +87,6 @@ impl Base {
         let t = unit[0].wrapping_add(code);
         let child = *self.units.get(t as usize)?;
         (child[1] == node).then_some((t, child))
-    }
-
-    /// Ask the processor to fetch the unit a walk from `c1` then `c2` reaches second: walking a
-    /// position is a chain of dependent loads (each usually a cache miss in this 15 MB array),
-    /// so the segmenter requests the second step's unit a few positions ahead.
-    #[inline(always)]
-    fn prefetch(&self, c1: char, c2: char) {
-        let (Some(&a), Some(&b)) = (self.codes.get(c1 as usize), self.codes.get(c2 as usize))
-        else {
-            return;
-        };
-        let Some(first) = self.units.get(usize::from(a)) else {
-            return;
-        };
-        if let Some(unit) = self.units.get(first[0].wrapping_add(u32::from(b)) as usize) {
-            prefetch(unit);
-        }
     }
 
     /// The id of the word ending at a unit.
@@ -214,6 +197,11 @@ impl Dictionary {
         self.ln_freqs.get(id as usize).copied().unwrap_or(0.0)
     }
 
+    /// Number of word ids.
+    pub(crate) fn word_count(&self) -> usize {
+        self.ln_freqs.len()
+    }
+
     /// The id of `word`, if it is in the dictionary.
     pub(crate) fn word_id(&self, word: &str) -> Option<u32> {
         self.base
@@ -263,118 +251,109 @@ impl Dictionary {
         self.log_total = (self.total as f64).ln();
     }
 
-    /// Prefetch what a walk from `chars[i]` will need (see [`Base::prefetch`]).
-    #[inline(always)]
-    pub(crate) fn prefetch_at(&self, chars: &[(u32, char)], i: usize) {
-        if let Some(&[(_, c1), (_, c2)]) = chars.get(i..i + 2) {
-            self.base.prefetch(c1, c2);
-        }
-    }
-
-    /// Call `edge(end, id)` for every word of `chars[start..]` that starts at `start`, shortest
-    /// first (`end` is the index of the character after the word).
-    #[inline]
-    pub(crate) fn for_each_word_at(
+    /// Build the DAG of a run: every dictionary word of `chars`, as `(end, id)` in `edges`,
+    /// grouped by start character (`starts[i]..starts[i + 1]` are the words starting at
+    /// character `i`; `end` is the index of the character after the word).
+    ///
+    /// The trie is walked breadth first: one step for every position, then the next step for
+    /// the positions still inside a word, and so on. A step is usually a cache miss in the 15 MB
+    /// array, and a position's steps depend on each other, but the steps of different positions
+    /// do not, so walking them side by side keeps many misses in flight instead of one.
+    /// Within a start character the words come in no particular order (the route calculation
+    /// does not need one).
+    pub(crate) fn dag(
         &self,
         chars: &[(u32, char)],
-        start: usize,
-        mut edge: impl FnMut(usize, u32),
+        work: &mut DagWork,
+        edges: &mut Vec<(u32, u32)>,
+        starts: &mut Vec<u32>,
     ) {
-        let Some(&(_, first)) = chars.get(start) else {
-            return;
-        };
-        // Our words first (rarely more than one or two start here), then jieba's, merged by end.
-        let mut ours = [(0u32, 0u32); 16];
-        let mut n_ours = 0;
-        if !self.overlay.words.is_empty() && self.overlay.may_start(first) {
-            let mut node = 0;
-            for (k, &(_, c)) in chars[start..].iter().enumerate() {
-                let Some(&next) = self.overlay.children.get(&(node, c)) else {
-                    break;
-                };
-                node = next;
-                let id = self.overlay.words[node as usize];
+        let DagWork {
+            found,
+            alive,
+            cursor,
+        } = work;
+        found.clear();
+        alive.clear();
+        let n = chars.len();
+        let root = self.base.root();
+        for (pos, &(_, c)) in chars.iter().enumerate() {
+            if let Some(next) = self.base.step(root, c) {
+                let id = Base::word_at(&next.1);
                 if id != NO_WORD {
-                    if n_ours == ours.len() {
-                        return self.for_each_word_at_slowly(chars, start, edge);
+                    found.push((pos as u32, pos as u32 + 1, id));
+                }
+                alive.push((pos as u32, next));
+            }
+        }
+        let mut depth = 1;
+        while !alive.is_empty() {
+            let mut kept = 0;
+            for k in 0..alive.len() {
+                let (pos, at) = alive[k];
+                let Some(&(_, c)) = chars.get(pos as usize + depth) else {
+                    continue;
+                };
+                if let Some(next) = self.base.step(at, c) {
+                    let id = Base::word_at(&next.1);
+                    if id != NO_WORD {
+                        found.push((pos, pos + depth as u32 + 1, id));
                     }
-                    ours[n_ours] = ((start + k + 1) as u32, id);
-                    n_ours += 1;
+                    alive[kept] = (pos, next);
+                    kept += 1;
+                }
+            }
+            alive.truncate(kept);
+            depth += 1;
+        }
+        if !self.overlay.words.is_empty() {
+            for (pos, &(_, c)) in chars.iter().enumerate() {
+                if !self.overlay.may_start(c) {
+                    continue;
+                }
+                let mut node = 0;
+                for (k, &(_, c)) in chars[pos..].iter().enumerate() {
+                    let Some(&next) = self.overlay.children.get(&(node, c)) else {
+                        break;
+                    };
+                    node = next;
+                    let id = self.overlay.words[node as usize];
+                    if id != NO_WORD {
+                        found.push((pos as u32, (pos + k + 1) as u32, id));
+                    }
                 }
             }
         }
-        let mut ours = ours[..n_ours].iter().copied().peekable();
-        let mut at = self.base.root();
-        let mut end = start;
-        for &(_, c) in &chars[start..] {
-            let Some(next) = self.base.step(at, c) else {
-                break;
-            };
-            at = next;
-            end += 1;
-            let id = Base::word_at(&at.1);
-            if id != NO_WORD {
-                while let Some((e, i)) = ours.next_if(|&(e, _)| (e as usize) < end) {
-                    edge(e as usize, i);
-                }
-                edge(end, id);
-            }
+        // Group by start (a counting sort).
+        starts.clear();
+        starts.resize(n + 1, 0);
+        for &(pos, _, _) in found.iter() {
+            starts[pos as usize + 1] += 1;
         }
-        for (e, i) in ours {
-            edge(e as usize, i);
+        for i in 0..n {
+            starts[i + 1] += starts[i];
         }
-    }
-
-    /// [`Self::for_each_word_at`] for a position where more than 16 of our words start.
-    #[cold]
-    fn for_each_word_at_slowly(
-        &self,
-        chars: &[(u32, char)],
-        start: usize,
-        mut edge: impl FnMut(usize, u32),
-    ) {
-        let mut found = Vec::new();
-        let mut at = self.base.root();
-        for (k, &(_, c)) in chars[start..].iter().enumerate() {
-            let Some(next) = self.base.step(at, c) else {
-                break;
-            };
-            at = next;
-            let id = Base::word_at(&at.1);
-            if id != NO_WORD {
-                found.push((start + k + 1, id));
-            }
-        }
-        let mut node = 0;
-        for (k, &(_, c)) in chars[start..].iter().enumerate() {
-            let Some(&next) = self.overlay.children.get(&(node, c)) else {
-                break;
-            };
-            node = next;
-            let id = self.overlay.words[node as usize];
-            if id != NO_WORD {
-                found.push((start + k + 1, id));
-            }
-        }
-        found.sort_unstable_by_key(|&(end, _)| end);
-        for (end, id) in found {
-            edge(end, id);
+        cursor.clear();
+        cursor.extend_from_slice(&starts[..n]);
+        edges.clear();
+        edges.resize(found.len(), (0, 0));
+        for &(pos, end, id) in found.iter() {
+            let slot = &mut cursor[pos as usize];
+            edges[*slot as usize] = (end, id);
+            *slot += 1;
         }
     }
 }
 
-/// Hint the processor to bring `unit` into the cache.
-#[inline(always)]
-fn prefetch(unit: &[u32; 4]) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch is only a hint: it reads nothing into the program and cannot fault,
-    // and the pointer comes from a reference.
-    unsafe {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(unit).cast());
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = unit;
+/// Buffers for [`Dictionary::dag`], reused across runs.
+#[derive(Default)]
+pub(crate) struct DagWork {
+    /// `(start, end, id)` of every word found.
+    found: Vec<(u32, u32, u32)>,
+    /// Positions whose walk is still inside the trie, with the node reached.
+    alive: Vec<(u32, (u32, [u32; 4]))>,
+    /// Next free edge slot of each start character.
+    cursor: Vec<u32>,
 }
 
 /// The bit a character code sets in its parent's filter; `build.rs` has the same function.
@@ -416,16 +395,28 @@ mod tests {
     }
 
     #[test]
-    fn words_at_a_position_come_shortest_first_across_both_tries() {
+    fn the_dag_holds_the_words_of_both_tries_by_start() {
         let mut d = Dictionary::new(Base::get().expect("prebuilt"));
         d.add_word("老旧小区加装电梯", 50);
         d.add_word("老旧", 9);
         let text = chars("老旧小区加装电梯工作");
-        let mut ends = Vec::new();
-        d.for_each_word_at(&text, 0, |end, _| ends.push(end));
-        assert_eq!(ends.first(), Some(&1), "老 is a word: {ends:?}");
+        let (mut edges, mut starts) = (Vec::new(), Vec::new());
+        d.dag(&text, &mut DagWork::default(), &mut edges, &mut starts);
+        assert_eq!(starts.len(), text.len() + 1);
+        let mut ends: Vec<u32> = edges[starts[0] as usize..starts[1] as usize]
+            .iter()
+            .map(|&(end, _)| end)
+            .collect();
+        ends.sort_unstable();
         // 老旧 and 老旧小区加装电梯 are ours (the overlay); 老 is jieba's.
         assert_eq!(ends, vec![1, 2, 8]);
+        // Every edge is a word of the text that starts where it is filed.
+        for i in 0..text.len() {
+            for &(end, id) in &edges[starts[i] as usize..starts[i + 1] as usize] {
+                let word: String = text[i..end as usize].iter().map(|&(_, c)| c).collect();
+                assert_eq!(d.word_id(&word), Some(id), "{word}");
+            }
+        }
         assert!(ends.windows(2).all(|w| w[0] < w[1]), "{ends:?}");
         assert_eq!(d.freq("老旧", 0), 9);
         assert_eq!(d.freq("老旧小区加装电梯", 0), 50);

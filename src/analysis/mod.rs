@@ -20,6 +20,7 @@
 //! phrase keeps its gaps on both sides alike).
 
 mod dict;
+mod hmm;
 mod normalize;
 mod segment;
 mod tokenizer;
@@ -95,6 +96,9 @@ pub struct Analyzer {
     stopwords: FxHashSet<Box<str>>,
     /// Longest stop word in bytes: longer tokens skip the set lookup.
     stopword_max: usize,
+    /// The stop words' dictionary ids, as a bit set: a word the cut looked up is checked with
+    /// one bit test instead of a hash lookup.
+    stop_ids: Vec<u64>,
     fingerprint: String,
 }
 
@@ -141,11 +145,18 @@ impl Analyzer {
             .filter(|w| !w.is_empty())
             .collect();
         let stopword_max = stopwords.iter().map(|w| w.len()).max().unwrap_or(0);
+        let mut stop_ids = vec![0u64; segmenter.word_count().div_ceil(64)];
+        for id in stopwords.iter().filter_map(|w| segmenter.word_id(w)) {
+            if let Some(bits) = stop_ids.get_mut(id as usize / 64) {
+                *bits |= 1 << (id % 64);
+            }
+        }
         let fingerprint = crate::resources::fingerprint(&[dict, stopwords_file]);
         Ok(Analyzer {
             segmenter,
             stopwords,
             stopword_max,
+            stop_ids,
             fingerprint,
         })
     }
@@ -205,6 +216,18 @@ impl Analyzer {
     #[inline]
     pub fn is_stopword(&self, word: &str) -> bool {
         word.len() <= self.stopword_max && self.stopwords.contains(word)
+    }
+
+    /// [`Self::is_stopword`] for a word whose dictionary id the cut may know.
+    #[inline]
+    fn is_stop(&self, word: &str, id: Option<u32>) -> bool {
+        match id {
+            Some(id) => self
+                .stop_ids
+                .get(id as usize / 64)
+                .is_some_and(|bits| bits & (1 << (id % 64)) != 0),
+            None => self.is_stopword(word),
+        }
     }
 
     /// Whether `word` is in the dictionary (jieba's or ours).
@@ -273,7 +296,7 @@ impl Analyzer {
                     if !is_word(word) {
                         return;
                     }
-                    if word.len() <= MAX_TOKEN_BYTES && !self.is_stopword(word) {
+                    if word.len() <= MAX_TOKEN_BYTES && !self.is_stop(word, piece.id) {
                         spans.push(span(norm, &mut cursor, piece.start, piece.end, position));
                     }
                     position += 1;
@@ -287,12 +310,12 @@ impl Analyzer {
                         return;
                     }
                     if word.len() <= MAX_TOKEN_BYTES {
-                        piece.inner_words(&[2, 3], MAX_INNER_CHARS, |start, end| {
-                            if !self.is_stopword(&text[start..end]) {
+                        piece.inner_words(&[2, 3], MAX_INNER_CHARS, |start, end, id| {
+                            if !self.is_stop(&text[start..end], Some(id)) {
                                 spans.push(span(norm, &mut cursor, start, end, position));
                             }
                         });
-                        if !self.is_stopword(word) {
+                        if !self.is_stop(word, piece.id) {
                             spans.push(span(norm, &mut cursor, piece.start, piece.end, position));
                         }
                     }
@@ -323,7 +346,11 @@ fn is_word(word: &str) -> bool {
     word.chars().any(|c| {
         c.is_ascii_alphanumeric()
             || ('\u{4E00}'..='\u{9FFF}').contains(&c)
-            || (!c.is_ascii() && c.is_alphanumeric())
+            // General punctuation and CJK punctuation (none of them letters or digits) are
+            // turned away before the Unicode tables are consulted.
+            || (!c.is_ascii()
+                && !matches!(c, '\u{2000}'..='\u{206F}' | '\u{3000}'..='\u{3004}' | '\u{3008}'..='\u{3020}')
+                && c.is_alphanumeric())
     })
 }
 
@@ -476,6 +503,36 @@ mod tests {
                     assert!(w.text.len() <= MAX_TOKEN_BYTES || mode == Mode::Precise);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn stop_words_by_id_agree_with_the_stop_word_list() {
+        let a = analyzer();
+        let text = "我们社区的停车难问题，在街道和物业的支持下，通过居民议事会协商解决了。\
+                    因为这个、那个、还有其他的原因，所以大家都觉得应该怎么办呢？";
+        let mut checked = 0;
+        for w in a.words(text, Mode::Precise) {
+            let word = normalize_str(&w.text);
+            if let Some(id) = a.segmenter.word_id(&word) {
+                assert_eq!(a.is_stop(&word, Some(id)), a.is_stopword(&word), "{word}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 20, "{checked}");
+        assert!(a.is_stop("的", a.segmenter.word_id("的")));
+        assert!(!a.is_stop("停车", a.segmenter.word_id("停车")));
+    }
+
+    #[test]
+    fn punctuation_is_no_word_but_letters_of_any_script_are() {
+        for p in [
+            "，", "。", "、", "“", "”", "—", "…", "《", "》", "〔", "\u{3000}",
+        ] {
+            assert!(!is_word(p), "{p}");
+        }
+        for w in ["〇", "々", "é", "か", "한", "a", "1", "停"] {
+            assert!(is_word(w), "{w}");
         }
     }
 

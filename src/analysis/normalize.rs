@@ -43,6 +43,33 @@ fn needs_change(c: char) -> bool {
     }
 }
 
+/// Byte offset of the first character at or after byte `from` (a character boundary) that
+/// [`normalize_char`] changes. Scans bytes: ASCII is tested directly and the CJK block
+/// U+4000–U+9FFF (lead bytes E4–E9; nothing there changes) is skipped three bytes at a time, so
+/// ordinary Chinese text is never decoded.
+#[inline]
+fn next_change(s: &str, from: usize) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut i = from;
+    while let Some(&b) = bytes.get(i) {
+        if b < 0x80 {
+            if b.is_ascii_uppercase() {
+                return Some(i);
+            }
+            i += 1;
+        } else if (0xE4..=0xE9).contains(&b) {
+            i += 3;
+        } else {
+            let c = s.get(i..)?.chars().next()?;
+            if needs_change(c) {
+                return Some(i);
+            }
+            i += c.len_utf8();
+        }
+    }
+    None
+}
+
 /// A normalized copy of a text with the map back to the original's byte offsets.
 ///
 /// Reused across calls (see [`Normalized::normalize`]) so that tokenizing many documents does
@@ -63,8 +90,7 @@ impl Normalized {
     pub fn normalize(&mut self, input: &str) {
         self.text.clear();
         self.shifts.clear();
-        let first = input.char_indices().find(|&(_, c)| needs_change(c));
-        let Some((start, _)) = first else {
+        let Some(mut at) = next_change(input, 0) else {
             self.copied = false;
             return;
         };
@@ -72,21 +98,20 @@ impl Normalized {
         self.text.reserve(input.len());
         let mut delta: i64 = 0;
         // Copy unchanged runs in bulk; only changed characters are re-encoded.
-        let mut copied_to = start;
-        self.text.push_str(&input[..start]);
-        for (i, c) in input[start..].char_indices() {
-            if !needs_change(c) {
-                continue;
-            }
-            let i = start + i;
-            self.text.push_str(&input[copied_to..i]);
+        let mut copied_to = 0;
+        while let Some(c) = input.get(at..).and_then(|rest| rest.chars().next()) {
+            self.text.push_str(&input[copied_to..at]);
             let n = normalize_char(c);
             self.text.push(n);
-            copied_to = i + c.len_utf8();
+            copied_to = at + c.len_utf8();
             let diff = c.len_utf8() as i64 - n.len_utf8() as i64;
             if diff != 0 {
                 delta += diff;
                 self.shifts.push((self.text.len() as u32, delta));
+            }
+            match next_change(input, copied_to) {
+                Some(next) => at = next,
+                None => break,
             }
         }
         self.text.push_str(&input[copied_to..]);
@@ -152,6 +177,35 @@ pub fn normalize_str(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_byte_scan_finds_the_first_change() {
+        for text in [
+            "",
+            "社区停车难",
+            "社区ＡＢＣ停车",
+            "停车 Parking",
+            "老旧小区\u{3000}加梯",
+            "Éé小区",
+            "小区Ꙁꙁ",
+            "😀小区１２",
+            "全部是中文没有变化的字符。，！",
+        ] {
+            let expected = text
+                .char_indices()
+                .find(|&(_, c)| needs_change(c))
+                .map(|(i, _)| i);
+            assert_eq!(next_change(text, 0), expected, "{text}");
+            // From every character boundary, too.
+            for (from, _) in text.char_indices() {
+                let expected = text[from..]
+                    .char_indices()
+                    .find(|&(_, c)| needs_change(c))
+                    .map(|(i, _)| from + i);
+                assert_eq!(next_change(text, from), expected, "{text} from {from}");
+            }
+        }
+    }
 
     #[test]
     fn full_width_becomes_half_width_and_lower_case() {

@@ -6,14 +6,12 @@
 //! `tests/segmentation_accuracy.rs` compares both on the SIGHAN text and the corpus); what
 //! differs is the cost: no dictionary to build at start-up, a double-array step per character,
 //! and the DAG kept so the caller can ask for the dictionary words inside a word without
-//! looking them up again. The HMM itself is jieba-rs's, run on an empty dictionary, which cuts
-//! exactly as jieba-rs's own HMM step does.
+//! looking them up again. The HMM step is a port of jieba-rs's ([`super::hmm`]).
 
 use std::cell::RefCell;
 
-use jieba_rs::Jieba;
-
-use super::dict::{Base, Dictionary};
+use super::dict::{Base, DagWork, Dictionary};
+use super::hmm::{Hmm, HmmScratch};
 use crate::error::Error;
 
 /// jieba's `re_han_default`: CJK ideographs, ASCII letters and digits, and `+#&._%-`.
@@ -37,14 +35,16 @@ fn is_han_default(c: char) -> bool {
     }
 }
 
-/// How many characters ahead the DAG walk prefetches.
-const PREFETCH_AHEAD: usize = 4;
+/// Route id of a step that is no dictionary word.
+const NO_ID: u32 = u32::MAX;
 
 /// One step of the best route: from a character to `end`, with the log-probability of the rest.
 #[derive(Clone, Copy)]
 struct Step {
     prob: f64,
     end: u32,
+    /// Dictionary id of the word `..end`, or [`NO_ID`] for a character that is no word.
+    id: u32,
 }
 
 /// Per-thread buffers, reused across calls.
@@ -57,6 +57,8 @@ struct Scratch {
     /// Where each character's edges start in `edges` (one more entry than characters).
     starts: Vec<u32>,
     route: Vec<Step>,
+    dag: DagWork,
+    hmm: HmmScratch,
 }
 
 thread_local! {
@@ -68,7 +70,8 @@ pub(crate) struct Dag<'a> {
     chars: &'a [(u32, char)],
     edges: &'a [(u32, u32)],
     starts: &'a [u32],
-    /// Byte offset of the run in the text.
+    /// The run itself, and its byte offset in the text.
+    run: &'a str,
     offset: usize,
     len: usize,
 }
@@ -81,8 +84,11 @@ impl Dag<'_> {
         self.edges.get(a as usize..b as usize).unwrap_or(&[])
     }
 
-    fn has_word(&self, from: usize, to: usize) -> bool {
-        self.ends(from).iter().any(|&(end, _)| end as usize == to)
+    fn word_id(&self, from: usize, to: usize) -> Option<u32> {
+        self.ends(from)
+            .iter()
+            .find(|&&(end, _)| end as usize == to)
+            .map(|&(_, id)| id)
     }
 
     fn byte(&self, i: usize) -> usize {
@@ -94,18 +100,21 @@ impl Dag<'_> {
 pub(crate) struct Piece<'a, 'd> {
     pub start: usize,
     pub end: usize,
+    /// The word's dictionary id, when the cut looked it up (not for HMM words, nor for
+    /// punctuation and spaces).
+    pub id: Option<u32>,
     dag: Option<(&'a Dag<'d>, usize, usize)>,
 }
 
 impl Piece<'_, '_> {
-    /// Call `f(start, end)` (byte offsets) for each dictionary word of `len` characters inside
+    /// Call `f(start, end, id)` (byte offsets, dictionary id) for each dictionary word of `len` characters inside
     /// this word, for `len` in `lens` (in that order), left to right — jieba's search-mode
     /// additions. Words longer than `max_chars` characters are skipped.
     pub(crate) fn inner_words(
         &self,
         lens: &[usize],
         max_chars: usize,
-        mut f: impl FnMut(usize, usize),
+        mut f: impl FnMut(usize, usize, u32),
     ) {
         let Some((dag, x, y)) = self.dag else { return };
         let n = y - x;
@@ -117,8 +126,8 @@ impl Piece<'_, '_> {
                 break;
             }
             for i in x..=y - len {
-                if dag.has_word(i, i + len) {
-                    f(dag.byte(i), dag.byte(i + len));
+                if let Some(id) = dag.word_id(i, i + len) {
+                    f(dag.byte(i), dag.byte(i + len), id);
                 }
             }
         }
@@ -128,8 +137,7 @@ impl Piece<'_, '_> {
 /// jieba's segmentation over the prebuilt dictionary.
 pub(crate) struct Segmenter {
     dict: Dictionary,
-    /// An empty jieba-rs, whose `cut` of a run is exactly its HMM step.
-    hmm: Jieba,
+    hmm: &'static Hmm,
 }
 
 impl Segmenter {
@@ -138,15 +146,28 @@ impl Segmenter {
         let base = Base::get().ok_or_else(|| {
             Error::Stored("the built-in segmentation dictionary is malformed".to_string())
         })?;
+        let hmm = Hmm::get().ok_or_else(|| {
+            Error::Stored("the built-in segmentation model (HMM) is malformed".to_string())
+        })?;
         Ok(Segmenter {
             dict: Dictionary::new(base),
-            hmm: Jieba::empty(),
+            hmm,
         })
     }
 
     /// Whether `word` is in the dictionary.
     pub(crate) fn has_word(&self, word: &str) -> bool {
         self.dict.word_id(word).is_some()
+    }
+
+    /// The dictionary id of `word`, as [`Piece::id`] reports it.
+    pub(crate) fn word_id(&self, word: &str) -> Option<u32> {
+        self.dict.word_id(word)
+    }
+
+    /// Number of word ids (the default dictionary's and ours).
+    pub(crate) fn word_count(&self) -> usize {
+        self.dict.word_count()
     }
 
     /// Add a word, or change a word's frequency (jieba-rs's `add_word`).
@@ -212,6 +233,7 @@ impl Segmenter {
                         emit(Piece {
                             start: pos + i,
                             end: pos + to,
+                            id: None,
                             dag: None,
                         });
                     }
@@ -239,30 +261,26 @@ impl Segmenter {
             edges,
             starts,
             route,
+            dag: dag_work,
+            hmm: hmm_scratch,
         } = scratch;
         let n = chars.len();
         // The DAG.
-        edges.clear();
-        starts.clear();
-        for i in 0..n {
-            self.dict.prefetch_at(chars, i + PREFETCH_AHEAD);
-            starts.push(edges.len() as u32);
-            self.dict
-                .for_each_word_at(chars, i, |end, id| edges.push((end as u32, id)));
-        }
-        starts.push(edges.len() as u32);
+        self.dict.dag(chars, dag_work, edges, starts);
         // The best route, from the end (jieba's `calc`).
         self.calc(chars, edges, starts, route);
         let dag = Dag {
             chars,
             edges,
             starts,
+            run,
             offset,
             len: run.len(),
         };
         let piece = |x: usize, y: usize| Piece {
             start: dag.byte(x),
             end: dag.byte(y),
+            id: Some(route[x].id).filter(|&id| id != NO_ID && route[x].end as usize == y),
             dag: Some((&dag, x, y)),
         };
         let mut x = 0;
@@ -273,14 +291,14 @@ impl Segmenter {
                 left.get_or_insert(x);
             } else {
                 if let Some(start) = left.take() {
-                    self.unjoined::<HMM>(run, &dag, start, x, emit);
+                    self.unjoined::<HMM>(&dag, route, start, x, hmm_scratch, emit);
                 }
                 emit(piece(x, y));
             }
             x = y;
         }
         if let Some(start) = left {
-            self.unjoined::<HMM>(run, &dag, start, n, emit);
+            self.unjoined::<HMM>(&dag, route, start, n, hmm_scratch, emit);
         }
     }
 
@@ -290,35 +308,40 @@ impl Segmenter {
     /// and any other run is cut by the HMM.
     fn unjoined<const HMM: bool>(
         &self,
-        run: &str,
         dag: &Dag<'_>,
+        route: &[Step],
         x: usize,
         y: usize,
+        hmm_scratch: &mut HmmScratch,
         emit: &mut impl FnMut(Piece<'_, '_>),
     ) {
         let piece = |x: usize, y: usize| Piece {
             start: dag.byte(x),
             end: dag.byte(y),
+            id: route
+                .get(x)
+                .filter(|s| s.id != NO_ID && s.end as usize == y)
+                .map(|s| s.id),
             dag: Some((dag, x, y)),
         };
         if !HMM || y - x == 1 {
             emit(piece(x, y));
-        } else if dag.has_word(x, y) {
+        } else if dag.word_id(x, y).is_some() {
             for i in x..y {
                 emit(piece(i, i + 1));
             }
         } else {
-            let from = dag.byte(x) - dag.offset;
-            let to = dag.byte(y) - dag.offset;
-            let Some(text) = run.get(from..to) else {
-                return;
-            };
+            // The HMM reports byte ranges of the run; words are contiguous, so each ends where
+            // the next character index starts.
             let mut i = x;
-            for t in self.hmm.cut(text, true) {
-                let count = t.end - t.start;
-                emit(piece(i, i + count));
-                i += count;
-            }
+            self.hmm
+                .cut(dag.run, &dag.chars[x..y], hmm_scratch, |_, end| {
+                    let from = i;
+                    while i < y && (dag.chars[i].0 as usize) < end {
+                        i += 1;
+                    }
+                    emit(piece(from, i));
+                });
         }
     }
 
@@ -338,6 +361,7 @@ impl Segmenter {
             Step {
                 prob: 0.0,
                 end: n as u32,
+                id: NO_ID,
             },
         );
         let log_total = self.dict.log_total();
@@ -350,12 +374,13 @@ impl Segmenter {
                 let prob = self.dict.ln_freq(id) - log_total + route[end as usize].prob;
                 match best {
                     Some(b) if !(prob > b.prob || (prob == b.prob && end > b.end)) => {}
-                    _ => best = Some(Step { prob, end }),
+                    _ => best = Some(Step { prob, end, id }),
                 }
             }
             route[idx] = best.unwrap_or(Step {
                 prob: single + route[idx + 1].prob,
                 end: idx as u32 + 1,
+                id: NO_ID,
             });
         }
     }
