@@ -154,8 +154,8 @@ impl Hmm {
         for y in 0..4 {
             prev_v[y] = self.start[y] + emit[y];
         }
-        for t in 1..c {
-            let emit = self.emit(chars[t].1);
+        for (t, &(_, ch)) in chars.iter().enumerate().skip(1) {
+            let emit = self.emit(ch);
             let mut v = [0.0; 4];
             for y in 0..4 {
                 let [y0, y1] = ALLOWED_PREV[y];

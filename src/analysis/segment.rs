@@ -10,7 +10,7 @@
 
 use std::cell::RefCell;
 
-use super::dict::{Base, DagWork, Dictionary};
+use super::dict::{Base, Dictionary};
 use super::hmm::{Hmm, HmmScratch};
 use crate::error::Error;
 
@@ -57,7 +57,6 @@ struct Scratch {
     /// Where each character's edges start in `edges` (one more entry than characters).
     starts: Vec<u32>,
     route: Vec<Step>,
-    dag: DagWork,
     hmm: HmmScratch,
 }
 
@@ -261,12 +260,11 @@ impl Segmenter {
             edges,
             starts,
             route,
-            dag: dag_work,
             hmm: hmm_scratch,
         } = scratch;
         let n = chars.len();
         // The DAG.
-        self.dict.dag(chars, dag_work, edges, starts);
+        self.dict.dag(chars, edges, starts);
         // The best route, from the end (jieba's `calc`).
         self.calc(chars, edges, starts, route);
         let dag = Dag {
