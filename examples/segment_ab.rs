@@ -1,97 +1,122 @@
-//! Interleaved A/B timing of segmentation on this noisy 2-core VM: each round times jieba-rs
-//! `cut`, anli's segmenter and anli's tokenizer (query and index mode) over the same 2 MB of the
-//! benchmark corpus, back to back, and the summary gives medians and the median of the per-round
-//! ratios, which drift far less than criterion's separate runs.
+//! Paired A/B timing of segmentation, made for this noisy 2-core VM (its speed jumps by a third
+//! between minutes, so separate criterion runs of two variants are not comparable).
+//!
+//! Each round starts one fresh process per variant, back to back — jieba-rs `cut`, anli's
+//! segmenter (`Analyzer::cut`, word for word the same output), anli's tokenizer in query mode,
+//! jieba-rs `cut_for_search`, anli's tokenizer in index mode — and each process times 5 passes
+//! over the same 2 MB of the benchmark corpus and reports its median. Separate processes keep
+//! one variant's tables from evicting the other's from the cache. The summary gives, per
+//! variant, the median throughput and the median over rounds of its ratio to the jieba-rs
+//! function it stands against (`cut` for the segmenter and query mode, `cut_for_search` for
+//! index mode).
 //!
 //! ```sh
-//! cargo run --release --example segment_ab [ROUNDS]
+//! cargo run --release --example segment_ab [ROUNDS]      # default 7
 //! ```
 
 #[path = "../benches/common.rs"]
 mod common;
 
 use std::hint::black_box;
+use std::process::Command;
 use std::time::Instant;
 
 use anli::analysis::{Analyzer, Mode};
 use anli::resources::SchemaFiles;
 use tantivy::tokenizer::{TokenStream, Tokenizer};
 
+const VARIANTS: [(&str, usize); 5] = [
+    ("jieba-rs cut", 0),
+    ("anli segmenter cut", 0),
+    ("anli tokenizer, query mode", 0),
+    ("jieba-rs cut_for_search", 3),
+    ("anli tokenizer, index mode", 3),
+];
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// Time variant `k`: 5 passes, print `RESULT <MiB/s of the median pass>`.
+fn child(k: usize) {
+    let texts = common::texts(2 << 20);
+    let mib = texts.iter().map(String::len).sum::<usize>() as f64 / (1 << 20) as f64;
+    let files = SchemaFiles::load(&common::schema_dir()).expect("schema files");
+    let analyzer = Analyzer::shared(&files).expect("analyzer");
+    let jieba = (k == 0 || k == 3).then(|| Analyzer::reference_jieba(&files.dict));
+    let mut tok = analyzer.tokenizer(if k == 2 { Mode::Query } else { Mode::Index });
+    let mut secs = Vec::new();
+    for _ in 0..5 {
+        let started = Instant::now();
+        let mut n = 0usize;
+        for t in &texts {
+            n += match (k, &jieba) {
+                (0, Some(j)) => j.cut(black_box(t), true).len(),
+                (3, Some(j)) => j.cut_for_search(black_box(t), true).len(),
+                (1, _) => analyzer.cut(black_box(t)).len(),
+                _ => {
+                    let mut stream = tok.token_stream(black_box(t));
+                    let mut m = 0;
+                    while stream.advance() {
+                        m += 1;
+                    }
+                    m
+                }
+            };
+        }
+        black_box(n);
+        secs.push(started.elapsed().as_secs_f64());
+    }
+    println!("RESULT {}", mib / median(&mut secs));
+}
+
 fn main() {
+    if let Some(k) = std::env::var("ANLI_AB_VARIANT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        child(k);
+        return;
+    }
     let rounds: usize = std::env::args()
         .nth(1)
         .and_then(|a| a.parse().ok())
-        .unwrap_or(15);
-    let texts = common::texts(2 << 20);
-    let mb = texts.iter().map(String::len).sum::<usize>() as f64 / (1 << 20) as f64;
-    let files = SchemaFiles::load(&common::schema_dir()).expect("schema files");
-    let analyzer = Analyzer::shared(&files).expect("analyzer");
-    let jieba = Analyzer::reference_jieba(&files.dict);
-    let mut query = analyzer.tokenizer(Mode::Query);
-    let mut index = analyzer.tokenizer(Mode::Index);
-
-    let names = [
-        "jieba-rs cut",
-        "anli cut",
-        "anli query mode",
-        "anli index mode",
-        "jieba-rs cut_for_search",
-    ];
-    // ANLI_AB_ONLY=K runs only variant K (for `perf record`/`perf stat` of one of them).
-    let only: Option<usize> = std::env::var("ANLI_AB_ONLY")
-        .ok()
-        .and_then(|v| v.parse().ok());
-    let mut secs: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
-    for _ in 0..rounds {
-        for (k, s) in secs.iter_mut().enumerate() {
-            if only.is_some_and(|o| o != k) {
-                s.push(f64::NAN);
-                continue;
-            }
-            let started = Instant::now();
-            let mut n = 0usize;
-            for t in &texts {
-                n += match k {
-                    0 => jieba.cut(black_box(t), true).len(),
-                    1 => analyzer.cut(black_box(t)).len(),
-                    4 => jieba.cut_for_search(black_box(t), true).len(),
-                    _ => {
-                        let tok = if k == 2 { &mut query } else { &mut index };
-                        let mut stream = tok.token_stream(black_box(t));
-                        let mut m = 0;
-                        while stream.advance() {
-                            m += 1;
-                        }
-                        m
-                    }
-                };
-            }
-            black_box(n);
-            s.push(started.elapsed().as_secs_f64());
+        .unwrap_or(7);
+    let me = std::env::current_exe().expect("own path");
+    let mut mibs: Vec<Vec<f64>> = vec![Vec::new(); VARIANTS.len()];
+    for round in 0..rounds {
+        for (k, m) in mibs.iter_mut().enumerate() {
+            let out = Command::new(&me)
+                .env("ANLI_AB_VARIANT", k.to_string())
+                .output()
+                .expect("run a variant");
+            let text = String::from_utf8_lossy(&out.stdout);
+            let value = text
+                .lines()
+                .find_map(|l| l.strip_prefix("RESULT "))
+                .and_then(|v| v.trim().parse::<f64>().ok())
+                .unwrap_or_else(|| panic!("variant {k} failed: {text}"));
+            m.push(value);
         }
+        eprintln!("round {} of {rounds} done", round + 1);
     }
-    let median = |v: &[f64]| {
-        let mut v = v.to_vec();
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    };
-    println!("{mb:.1} MiB × {rounds} rounds");
-    if std::env::var_os("ANLI_AB_RAW").is_some() {
-        for r in 0..rounds {
-            let row: Vec<String> = secs.iter().map(|s| format!("{:.3}", s[r])).collect();
-            println!("round {r}: {}", row.join(" "));
-        }
-    }
-    for (k, name) in names.iter().enumerate() {
-        let reference = if k == 4 || k == 3 { 4 } else { 0 };
-        let ratios: Vec<f64> = (0..rounds)
-            .map(|r| secs[reference][r] / secs[k][r])
+    println!("{rounds} rounds, one process per variant per round, 2 MiB × 5 passes each");
+    for (k, (name, against)) in VARIANTS.iter().enumerate() {
+        let mut ratios: Vec<f64> = (0..rounds)
+            .map(|r| mibs[k][r] / mibs[*against][r])
             .collect();
+        let mut speeds = mibs[k].clone();
         println!(
-            "{name:<24} {:>6.1} MiB/s   speed vs {:<24} {:.2}×",
-            mb / median(&secs[k]),
-            names[reference],
-            median(&ratios)
+            "{name:<28} {:>6.1} MiB/s   {:.2}× {} (rounds: {})",
+            median(&mut speeds),
+            median(&mut ratios),
+            VARIANTS[*against].0,
+            ratios
+                .iter()
+                .map(|r| format!("{r:.2}"))
+                .collect::<Vec<_>>()
+                .join(" ")
         );
     }
 }

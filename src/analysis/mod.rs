@@ -293,7 +293,7 @@ impl Analyzer {
                     }
                 }
                 Mode::Query => {
-                    if !is_word(word) {
+                    if !is_piece_word(&piece, word) {
                         return;
                     }
                     if word.len() <= MAX_TOKEN_BYTES && !self.is_stop(word, piece.id) {
@@ -306,7 +306,7 @@ impl Analyzer {
                     // takes one position, and the dictionary words of 2 and 3 characters inside
                     // it (what `cut_for_search` adds, read off the DAG the cut already built)
                     // are emitted just before it at the same position.
-                    if !is_word(word) {
+                    if !is_piece_word(&piece, word) {
                         return;
                     }
                     if word.len() <= MAX_TOKEN_BYTES {
@@ -338,6 +338,14 @@ fn span(norm: &Normalized, cursor: &mut usize, start: usize, end: usize, positio
         end: norm.to_original_from(cursor, end) as u32,
         position: position as u32,
     }
+}
+
+/// [`is_word`] for a word of the cut: a word from a Han run that starts with an ideograph or
+/// an ASCII letter or digit is one without looking further.
+#[inline]
+fn is_piece_word(piece: &segment::Piece<'_, '_>, word: &str) -> bool {
+    let first = word.as_bytes().first().copied().unwrap_or(0);
+    (piece.from_han_run() && (first >= 0x80 || first.is_ascii_alphanumeric())) || is_word(word)
 }
 
 /// A token worth indexing: it has at least one letter, digit or ideograph.

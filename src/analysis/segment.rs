@@ -10,7 +10,7 @@
 
 use std::cell::RefCell;
 
-use super::dict::{Base, Dictionary};
+use super::dict::{Base, Dictionary, Edge};
 use super::hmm::{Hmm, HmmScratch};
 use crate::error::Error;
 
@@ -52,8 +52,8 @@ struct Step {
 struct Scratch {
     /// Byte offset (within the run) and value of each character of the run.
     chars: Vec<(u32, char)>,
-    /// DAG edges: the end and id of each dictionary word, grouped by start character.
-    edges: Vec<(u32, u32)>,
+    /// DAG edges: the dictionary words, grouped by start character.
+    edges: Vec<Edge>,
     /// Where each character's edges start in `edges` (one more entry than characters).
     starts: Vec<u32>,
     route: Vec<Step>,
@@ -67,7 +67,7 @@ thread_local! {
 /// The dictionary words of a run of text, for [`Piece::inner_words`].
 pub(crate) struct Dag<'a> {
     chars: &'a [(u32, char)],
-    edges: &'a [(u32, u32)],
+    edges: &'a [Edge],
     starts: &'a [u32],
     /// The run itself, and its byte offset in the text.
     run: &'a str,
@@ -76,7 +76,7 @@ pub(crate) struct Dag<'a> {
 }
 
 impl Dag<'_> {
-    fn ends(&self, i: usize) -> &[(u32, u32)] {
+    fn ends(&self, i: usize) -> &[Edge] {
         let (Some(&a), Some(&b)) = (self.starts.get(i), self.starts.get(i + 1)) else {
             return &[];
         };
@@ -86,8 +86,8 @@ impl Dag<'_> {
     fn word_id(&self, from: usize, to: usize) -> Option<u32> {
         self.ends(from)
             .iter()
-            .find(|&&(end, _)| end as usize == to)
-            .map(|&(_, id)| id)
+            .find(|e| e.end as usize == to)
+            .map(|e| e.id)
     }
 
     fn byte(&self, i: usize) -> usize {
@@ -106,6 +106,14 @@ pub(crate) struct Piece<'a, 'd> {
 }
 
 impl Piece<'_, '_> {
+    /// Whether the word came from a run of Han/alphanumeric characters (jieba's
+    /// `re_han_default`), so that every character is an ideograph, an ASCII letter or digit, or
+    /// one of `+#&._%-`.
+    #[inline]
+    pub(crate) fn from_han_run(&self) -> bool {
+        self.dag.is_some()
+    }
+
     /// Call `f(start, end, id)` (byte offsets, dictionary id) for each dictionary word of `len` characters inside
     /// this word, for `len` in `lens` (in that order), left to right — jieba's search-mode
     /// additions. Words longer than `max_chars` characters are skipped.
@@ -345,13 +353,7 @@ impl Segmenter {
 
     /// jieba's `calc`: the most probable route from every character to the end of the run;
     /// ties go to the longer word.
-    fn calc(
-        &self,
-        chars: &[(u32, char)],
-        edges: &[(u32, u32)],
-        starts: &[u32],
-        route: &mut Vec<Step>,
-    ) {
+    fn calc(&self, chars: &[(u32, char)], edges: &[Edge], starts: &[u32], route: &mut Vec<Step>) {
         let n = chars.len();
         route.clear();
         route.resize(
@@ -368,8 +370,8 @@ impl Segmenter {
             let from = starts[idx] as usize;
             let to = starts[idx + 1] as usize;
             let mut best: Option<Step> = None;
-            for &(end, id) in &edges[from..to] {
-                let prob = self.dict.ln_freq(id) - log_total + route[end as usize].prob;
+            for &Edge { end, id, ln_freq } in &edges[from..to] {
+                let prob = ln_freq - log_total + route[end as usize].prob;
                 match best {
                     Some(b) if !(prob > b.prob || (prob == b.prob && end > b.end)) => {}
                     _ => best = Some(Step { prob, end, id }),
