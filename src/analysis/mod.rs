@@ -345,7 +345,7 @@ fn span(norm: &Normalized, cursor: &mut usize, start: usize, end: usize, positio
 #[inline]
 fn is_piece_word(piece: &segment::Piece<'_, '_>, word: &str) -> bool {
     let first = word.as_bytes().first().copied().unwrap_or(0);
-    (piece.from_han_run() && (first >= 0x80 || first.is_ascii_alphanumeric())) || is_word(word)
+    (piece.in_han_run() && (first >= 0x80 || first.is_ascii_alphanumeric())) || is_word(word)
 }
 
 /// A token worth indexing: it has at least one letter, digit or ideograph.

@@ -110,7 +110,7 @@ impl Piece<'_, '_> {
     /// `re_han_default`), so that every character is an ideograph, an ASCII letter or digit, or
     /// one of `+#&._%-`.
     #[inline]
-    pub(crate) fn from_han_run(&self) -> bool {
+    pub(crate) fn in_han_run(&self) -> bool {
         self.dag.is_some()
     }
 
