@@ -293,7 +293,7 @@ impl Analyzer {
                     }
                 }
                 Mode::Query => {
-                    if !is_piece_word(&piece, word) {
+                    if !is_piece_word(word) {
                         return;
                     }
                     if word.len() <= MAX_TOKEN_BYTES && !self.is_stop(word, piece.id) {
@@ -306,7 +306,7 @@ impl Analyzer {
                     // takes one position, and the dictionary words of 2 and 3 characters inside
                     // it (what `cut_for_search` adds, read off the DAG the cut already built)
                     // are emitted just before it at the same position.
-                    if !is_piece_word(&piece, word) {
+                    if !is_piece_word(word) {
                         return;
                     }
                     if word.len() <= MAX_TOKEN_BYTES {
@@ -340,12 +340,14 @@ fn span(norm: &Normalized, cursor: &mut usize, start: usize, end: usize, positio
     }
 }
 
-/// [`is_word`] for a word of the cut: a word from a Han run that starts with an ideograph or
-/// an ASCII letter or digit is one without looking further.
+/// [`is_word`], answered from the first character for the usual word (an ideograph of the main
+/// CJK block or an ASCII letter or digit, which `is_word` accepts on sight).
 #[inline]
-fn is_piece_word(piece: &segment::Piece<'_, '_>, word: &str) -> bool {
-    let first = word.as_bytes().first().copied().unwrap_or(0);
-    (piece.in_han_run() && (first >= 0x80 || first.is_ascii_alphanumeric())) || is_word(word)
+fn is_piece_word(word: &str) -> bool {
+    word.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric() || ('\u{4E00}'..='\u{9FFF}').contains(&c))
+        || is_word(word)
 }
 
 /// A token worth indexing: it has at least one letter, digit or ideograph.
@@ -530,6 +532,24 @@ mod tests {
         assert!(checked > 20, "{checked}");
         assert!(a.is_stop("的", a.segmenter.word_id("的")));
         assert!(!a.is_stop("停车", a.segmenter.word_id("停车")));
+    }
+
+    #[test]
+    fn unassigned_code_points_in_a_han_run_take_no_position() {
+        // U+FA6E is inside jieba's Han range but unassigned: not a letter, so no token.
+        let a = analyzer();
+        let with: Vec<usize> = a
+            .words("停车\u{FA6E}难题", Mode::Query)
+            .iter()
+            .map(|w| w.position)
+            .collect();
+        let without: Vec<usize> = a
+            .words("停车难题", Mode::Query)
+            .iter()
+            .map(|w| w.position)
+            .collect();
+        assert_eq!(with.len(), without.len(), "{with:?} vs {without:?}");
+        assert!(!is_piece_word("\u{FA6E}"));
     }
 
     #[test]

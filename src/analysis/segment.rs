@@ -106,14 +106,6 @@ pub(crate) struct Piece<'a, 'd> {
 }
 
 impl Piece<'_, '_> {
-    /// Whether the word came from a run of Han/alphanumeric characters (jieba's
-    /// `re_han_default`), so that every character is an ideograph, an ASCII letter or digit, or
-    /// one of `+#&._%-`.
-    #[inline]
-    pub(crate) fn in_han_run(&self) -> bool {
-        self.dag.is_some()
-    }
-
     /// Call `f(start, end, id)` (byte offsets, dictionary id) for each dictionary word of `len` characters inside
     /// this word, for `len` in `lens` (in that order), left to right — jieba's search-mode
     /// additions. Words longer than `max_chars` characters are skipped.
