@@ -18,7 +18,7 @@ fn segmentation(c: &mut Criterion) {
     let bytes: usize = texts.iter().map(String::len).sum();
     let files = SchemaFiles::load(&common::schema_dir()).expect("schema files");
     let analyzer = Analyzer::shared(&files).expect("analyzer");
-    let jieba = Analyzer::reference_jieba(&files.dict);
+    let jieba = Analyzer::reference_jieba(&files.dict).expect("reference jieba");
 
     let mut g = c.benchmark_group("segmentation");
     g.throughput(Throughput::Bytes(bytes as u64));

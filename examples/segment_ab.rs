@@ -44,7 +44,8 @@ fn child(k: usize) {
     let mib = texts.iter().map(String::len).sum::<usize>() as f64 / (1 << 20) as f64;
     let files = SchemaFiles::load(&common::schema_dir()).expect("schema files");
     let analyzer = Analyzer::shared(&files).expect("analyzer");
-    let jieba = (k == 0 || k == 3).then(|| Analyzer::reference_jieba(&files.dict));
+    let jieba = (k == 0 || k == 3)
+        .then(|| Analyzer::reference_jieba(&files.dict).expect("reference jieba"));
     let mut tok = analyzer.tokenizer(if k == 2 { Mode::Query } else { Mode::Index });
     let mut secs = Vec::new();
     for _ in 0..5 {

@@ -95,7 +95,7 @@ fn comparison_texts() -> Vec<(String, String)> {
 fn our_segmenter_cuts_exactly_as_jieba_rs_does() {
     let files = SchemaFiles::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("schema")).unwrap();
     let analyzer = Analyzer::shared(&files).unwrap();
-    let jieba = Analyzer::reference_jieba(&files.dict);
+    let jieba = Analyzer::reference_jieba(&files.dict).expect("reference jieba");
     let (mut words, mut bytes) = (0usize, 0usize);
     for (name, text) in comparison_texts() {
         let ours = analyzer.cut(&text);

@@ -116,24 +116,7 @@ impl Analyzer {
     /// stop words.
     pub fn load(dict: &ResourceFile, stopwords_file: &ResourceFile) -> Result<Analyzer, Error> {
         let mut segmenter = Segmenter::new()?;
-        for (line, fields) in dict.entries() {
-            let mut parts = fields.split_whitespace();
-            let Some(word) = parts.next() else { continue };
-            let second = parts.next();
-            let third = parts.next();
-            // `词语 n` (a tag without a frequency) is accepted as well as `词语 3000 n`.
-            let freq = match second {
-                Some(f) if f.bytes().all(|b| b.is_ascii_digit()) => f.parse::<u64>().ok(),
-                Some(t) if third.is_none() && t.bytes().all(|b| b.is_ascii_alphabetic()) => None,
-                Some(f) => {
-                    return Err(Error::Resource {
-                        path: dict.path.clone(),
-                        line,
-                        message: format!("词频“{f}”不是整数（格式：词语 [词频] [词性]）"),
-                    })
-                }
-                None => None,
-            };
+        for (word, freq) in user_words(dict)? {
             // A user word must at least win against its own parts, or it would not be kept
             // whole; `suggest_freq` gives the smallest frequency that does.
             let needed = segmenter.suggest_freq(word);
@@ -188,19 +171,14 @@ impl Analyzer {
     /// jieba-rs itself with the same dictionary as this analyzer (its default dictionary plus
     /// `dict`, added the same way), for comparisons: our segmentation must equal its `cut`.
     /// Costs what `Jieba::new()` costs (~150 ms).
-    pub fn reference_jieba(dict: &ResourceFile) -> jieba_rs::Jieba {
+    pub fn reference_jieba(dict: &ResourceFile) -> Result<jieba_rs::Jieba, Error> {
         let mut jieba = jieba_rs::Jieba::new();
-        for (_, fields) in dict.entries() {
-            let mut parts = fields.split_whitespace();
-            let Some(word) = parts.next() else { continue };
-            let freq = parts
-                .next()
-                .filter(|f| f.bytes().all(|b| b.is_ascii_digit()))
-                .and_then(|f| f.parse::<usize>().ok());
+        for (word, freq) in user_words(dict)? {
+            let freq = freq.and_then(|f| usize::try_from(f).ok());
             let needed = jieba.suggest_freq(word);
             jieba.add_word(word, Some(freq.unwrap_or(0).max(needed)), None);
         }
-        jieba
+        Ok(jieba)
     }
 
     /// Cut `text` as jieba-rs's `cut(text, true)` does (byte ranges, punctuation and spaces
@@ -324,6 +302,32 @@ impl Analyzer {
             }
         });
     }
+}
+
+/// The words of our dictionary file, in order, with their frequency when one is given: lines
+/// are `词语 [词频] [词性]`, and `词语 n` (a tag without a frequency) is accepted too.
+fn user_words(dict: &ResourceFile) -> Result<Vec<(&str, Option<u64>)>, Error> {
+    let mut words = Vec::new();
+    for (line, fields) in dict.entries() {
+        let mut parts = fields.split_whitespace();
+        let Some(word) = parts.next() else { continue };
+        let second = parts.next();
+        let third = parts.next();
+        let freq = match second {
+            Some(f) if f.bytes().all(|b| b.is_ascii_digit()) => f.parse::<u64>().ok(),
+            Some(t) if third.is_none() && t.bytes().all(|b| b.is_ascii_alphabetic()) => None,
+            Some(f) => {
+                return Err(Error::Resource {
+                    path: dict.path.clone(),
+                    line,
+                    message: format!("词频“{f}”不是整数（格式：词语 [词频] [词性]）"),
+                })
+            }
+            None => None,
+        };
+        words.push((word, freq));
+    }
+    Ok(words)
 }
 
 /// Words longer than this (in characters) get no inner words in index mode.
