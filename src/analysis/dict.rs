@@ -76,17 +76,44 @@ impl Base {
         (0, self.units.first().copied().unwrap_or_default())
     }
 
+    /// The code of `c` (0: in no word).
+    #[inline(always)]
+    fn code(&self, c: char) -> u32 {
+        self.codes.get(c as usize).map_or(0, |&c| u32::from(c))
+    }
+
+    /// Where the child on `code` of the node with `unit` would be: its index, and that unit
+    /// (a child only if its `check` names the parent).
+    #[inline(always)]
+    fn slot(&self, unit: &[u32; 4], code: u32) -> Option<(u32, &[u32; 4])> {
+        let t = unit[0].wrapping_add(code);
+        self.units.get(t as usize).map(|u| (t, u))
+    }
+
     /// The child of `node` (whose unit is `unit`) on `c`, and the child's unit. The filter in
     /// the parent's unit turns most characters away before the child's unit is loaded.
     #[inline(always)]
     fn step(&self, (node, unit): (u32, [u32; 4]), c: char) -> Option<(u32, [u32; 4])> {
-        let code = u32::from(*self.codes.get(c as usize)?);
+        let code = self.code(c);
         if code == 0 || unit[3] & filter_bit(code) == 0 {
             return None;
         }
-        let t = unit[0].wrapping_add(code);
-        let child = *self.units.get(t as usize)?;
-        (child[1] == node).then_some((t, child))
+        let (t, child) = self.slot(&unit, code)?;
+        (child[1] == node).then_some((t, *child))
+    }
+
+    /// Ask the processor for the unit a walk from `c1` then `c2` reaches second: a walk is a
+    /// chain of dependent loads, each usually a cache miss in the 15 MB array, so the DAG
+    /// requests the second step of a position a few positions ahead. The first step's unit
+    /// (a child of the root) is small and stays cached.
+    #[inline(always)]
+    fn prefetch(&self, c1: char, c2: char) {
+        let (_, root) = self.root();
+        if let Some((_, first)) = self.slot(&root, self.code(c1)) {
+            if let Some((_, unit)) = self.slot(first, self.code(c2)) {
+                prefetch(unit);
+            }
+        }
     }
 
     /// The id of the word ending at a unit.
@@ -193,7 +220,7 @@ impl Dictionary {
 
     /// `ln` of the frequency of word `id`.
     #[inline(always)]
-    pub(crate) fn ln_freq(&self, id: u32) -> f64 {
+    fn ln_freq(&self, id: u32) -> f64 {
         self.ln_freqs.get(id as usize).copied().unwrap_or(0.0)
     }
 
@@ -260,7 +287,11 @@ impl Dictionary {
         starts.clear();
         let overlay = !self.overlay.words.is_empty();
         for (pos, &(_, first)) in chars.iter().enumerate() {
-            self.prefetch_at(chars, pos + PREFETCH_AHEAD);
+            if let Some(&[(_, c1), (_, c2)]) =
+                chars.get(pos + PREFETCH_AHEAD..pos + PREFETCH_AHEAD + 2)
+            {
+                self.base.prefetch(c1, c2);
+            }
             starts.push(edges.len() as u32);
             let mut at = self.base.root();
             let mut end = pos as u32;
@@ -302,36 +333,6 @@ impl Dictionary {
             end,
             id,
             ln_freq: self.ln_freq(id),
-        }
-    }
-
-    /// Ask the processor for the unit that the walk from `chars[i]` reaches second: a walk is a
-    /// chain of dependent loads, each usually a cache miss in the 15 MB array, so the DAG
-    /// requests the second step of a position a few positions ahead.
-    #[inline(always)]
-    fn prefetch_at(&self, chars: &[(u32, char)], i: usize) {
-        let Some(&[(_, c1), (_, c2)]) = chars.get(i..i + 2) else {
-            return;
-        };
-        let codes = &self.base.codes;
-        let (Some(&a), Some(&b)) = (codes.get(c1 as usize), codes.get(c2 as usize)) else {
-            return;
-        };
-        // The root's child on `c1` is at the root's base plus its code.
-        let root_base = self.base.units.first().map_or(0, |u| u[0]);
-        let Some(first) = self
-            .base
-            .units
-            .get(root_base.wrapping_add(u32::from(a)) as usize)
-        else {
-            return;
-        };
-        if let Some(unit) = self
-            .base
-            .units
-            .get(first[0].wrapping_add(u32::from(b)) as usize)
-        {
-            prefetch(unit);
         }
     }
 }

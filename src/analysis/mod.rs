@@ -210,7 +210,7 @@ impl Analyzer {
 
     /// Whether `word` is in the dictionary (jieba's or ours).
     pub fn has_word(&self, word: &str) -> bool {
-        self.segmenter.has_word(word)
+        self.segmenter.word_id(word).is_some()
     }
 
     /// A tantivy tokenizer in `mode` that shares this analyzer.
@@ -271,7 +271,7 @@ impl Analyzer {
                     }
                 }
                 Mode::Query => {
-                    if !is_piece_word(word) {
+                    if !is_word(word) {
                         return;
                     }
                     if word.len() <= MAX_TOKEN_BYTES && !self.is_stop(word, piece.id) {
@@ -284,7 +284,7 @@ impl Analyzer {
                     // takes one position, and the dictionary words of 2 and 3 characters inside
                     // it (what `cut_for_search` adds, read off the DAG the cut already built)
                     // are emitted just before it at the same position.
-                    if !is_piece_word(word) {
+                    if !is_word(word) {
                         return;
                     }
                     if word.len() <= MAX_TOKEN_BYTES {
@@ -342,16 +342,6 @@ fn span(norm: &Normalized, cursor: &mut usize, start: usize, end: usize, positio
         end: norm.to_original_from(cursor, end) as u32,
         position: position as u32,
     }
-}
-
-/// [`is_word`], answered from the first character for the usual word (an ideograph of the main
-/// CJK block or an ASCII letter or digit, which `is_word` accepts on sight).
-#[inline]
-fn is_piece_word(word: &str) -> bool {
-    word.chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphanumeric() || ('\u{4E00}'..='\u{9FFF}').contains(&c))
-        || is_word(word)
 }
 
 /// A token worth indexing: it has at least one letter, digit or ideograph.
@@ -553,7 +543,7 @@ mod tests {
             .map(|w| w.position)
             .collect();
         assert_eq!(with.len(), without.len(), "{with:?} vs {without:?}");
-        assert!(!is_piece_word("\u{FA6E}"));
+        assert!(!is_word("\u{FA6E}"));
     }
 
     #[test]

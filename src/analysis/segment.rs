@@ -64,18 +64,19 @@ thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
-/// The dictionary words of a run of text, for [`Piece::inner_words`].
+/// A run of text cut: its characters, dictionary words and best route, for the pieces cut from
+/// it and [`Piece::inner_words`].
 pub(crate) struct Dag<'a> {
     chars: &'a [(u32, char)],
     edges: &'a [Edge],
     starts: &'a [u32],
+    route: &'a [Step],
     /// The run itself, and its byte offset in the text.
     run: &'a str,
     offset: usize,
-    len: usize,
 }
 
-impl Dag<'_> {
+impl<'a> Dag<'a> {
     fn ends(&self, i: usize) -> &[Edge] {
         let (Some(&a), Some(&b)) = (self.starts.get(i), self.starts.get(i + 1)) else {
             return &[];
@@ -91,7 +92,25 @@ impl Dag<'_> {
     }
 
     fn byte(&self, i: usize) -> usize {
-        self.offset + self.chars.get(i).map_or(self.len, |&(b, _)| b as usize)
+        self.offset
+            + self
+                .chars
+                .get(i)
+                .map_or(self.run.len(), |&(b, _)| b as usize)
+    }
+
+    /// The word of characters `x..y`; its id is known when it is the route's step from `x`.
+    fn piece(&self, x: usize, y: usize) -> Piece<'_, 'a> {
+        Piece {
+            start: self.byte(x),
+            end: self.byte(y),
+            id: self
+                .route
+                .get(x)
+                .filter(|s| s.id != NO_ID && s.end as usize == y)
+                .map(|s| s.id),
+            dag: Some((self, x, y)),
+        }
     }
 }
 
@@ -152,11 +171,6 @@ impl Segmenter {
             dict: Dictionary::new(base),
             hmm,
         })
-    }
-
-    /// Whether `word` is in the dictionary.
-    pub(crate) fn has_word(&self, word: &str) -> bool {
-        self.dict.word_id(word).is_some()
     }
 
     /// The dictionary id of `word`, as [`Piece::id`] reports it.
@@ -266,37 +280,31 @@ impl Segmenter {
         // The DAG.
         self.dict.dag(chars, edges, starts);
         // The best route, from the end (jieba's `calc`).
-        self.calc(chars, edges, starts, route);
+        self.calc(n, edges, starts, route);
         let dag = Dag {
             chars,
             edges,
             starts,
+            route,
             run,
             offset,
-            len: run.len(),
-        };
-        let piece = |x: usize, y: usize| Piece {
-            start: dag.byte(x),
-            end: dag.byte(y),
-            id: Some(route[x].id).filter(|&id| id != NO_ID && route[x].end as usize == y),
-            dag: Some((&dag, x, y)),
         };
         let mut x = 0;
         let mut left: Option<usize> = None;
         while x < n {
-            let y = route[x].end as usize;
+            let y = dag.route[x].end as usize;
             if y - x == 1 && (HMM || chars[x].1.is_ascii_alphanumeric()) {
                 left.get_or_insert(x);
             } else {
                 if let Some(start) = left.take() {
-                    self.unjoined::<HMM>(&dag, route, start, x, hmm_scratch, emit);
+                    self.unjoined::<HMM>(&dag, start, x, hmm_scratch, emit);
                 }
-                emit(piece(x, y));
+                emit(dag.piece(x, y));
             }
             x = y;
         }
         if let Some(start) = left {
-            self.unjoined::<HMM>(&dag, route, start, n, hmm_scratch, emit);
+            self.unjoined::<HMM>(&dag, start, n, hmm_scratch, emit);
         }
     }
 
@@ -307,26 +315,16 @@ impl Segmenter {
     fn unjoined<const HMM: bool>(
         &self,
         dag: &Dag<'_>,
-        route: &[Step],
         x: usize,
         y: usize,
         hmm_scratch: &mut HmmScratch,
         emit: &mut impl FnMut(Piece<'_, '_>),
     ) {
-        let piece = |x: usize, y: usize| Piece {
-            start: dag.byte(x),
-            end: dag.byte(y),
-            id: route
-                .get(x)
-                .filter(|s| s.id != NO_ID && s.end as usize == y)
-                .map(|s| s.id),
-            dag: Some((dag, x, y)),
-        };
         if !HMM || y - x == 1 {
-            emit(piece(x, y));
+            emit(dag.piece(x, y));
         } else if dag.word_id(x, y).is_some() {
             for i in x..y {
-                emit(piece(i, i + 1));
+                emit(dag.piece(i, i + 1));
             }
         } else {
             // The HMM reports byte ranges of the run; words are contiguous, so each ends where
@@ -338,15 +336,14 @@ impl Segmenter {
                     while i < y && (dag.chars[i].0 as usize) < end {
                         i += 1;
                     }
-                    emit(piece(from, i));
+                    emit(dag.piece(from, i));
                 });
         }
     }
 
-    /// jieba's `calc`: the most probable route from every character to the end of the run;
-    /// ties go to the longer word.
-    fn calc(&self, chars: &[(u32, char)], edges: &[Edge], starts: &[u32], route: &mut Vec<Step>) {
-        let n = chars.len();
+    /// jieba's `calc`: the most probable route from every one of the run's `n` characters to
+    /// its end; ties go to the longer word.
+    fn calc(&self, n: usize, edges: &[Edge], starts: &[u32], route: &mut Vec<Step>) {
         route.clear();
         route.resize(
             n + 1,
