@@ -237,3 +237,42 @@ fn bundled_corpus_answers_the_readme_query() {
         "{top:?}"
     );
 }
+
+#[test]
+fn a_reader_that_goes_away_is_not_an_error() {
+    // `anli search 停车 | head -1`: once the reader has closed the pipe, anli stops writing and
+    // exits quietly with 0, in text and in JSON.
+    let f = Fixture::standard();
+    assert!(anli(&f, &["index"]).status.success());
+    for json in [false, true] {
+        let mut args = vec!["search", "--limit", "50", "停车"];
+        if json {
+            args.push("--json");
+        }
+        let mut child = Command::new(env!("CARGO_BIN_EXE_anli"))
+            .args(&args)
+            .env("ANLI_CORPUS", f.corpus())
+            .env("ANLI_INDEX", f.index())
+            .env("ANLI_SCHEMA", schema_dir())
+            .env("ANLI_PACKETS", f.dir.path().join("packets"))
+            .env_remove("ANLI_LOG")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("anli runs");
+        // Close the reading end before anli has written anything.
+        drop(child.stdout.take());
+        let o = child.wait_with_output().unwrap();
+        assert!(
+            o.status.success(),
+            "json={json}: {:?} {}",
+            o.status,
+            stderr(&o)
+        );
+        assert!(
+            !stderr(&o).contains("出错了"),
+            "json={json}: {}",
+            stderr(&o)
+        );
+    }
+}

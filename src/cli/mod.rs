@@ -260,10 +260,15 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Whether the error is a write to a reader that went away. serde_json's writer errors carry
+/// the I/O error inside (their `source()` skips it), so they are asked for its kind.
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
     err.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()
-            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            .is_some_and(|e| e.kind() == BrokenPipe)
+            || c.downcast_ref::<serde_json::Error>()
+                .is_some_and(|e| e.io_error_kind() == Some(BrokenPipe))
     })
 }
 
