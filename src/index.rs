@@ -481,8 +481,16 @@ pub fn document(fields: &Fields, case: &Case) -> serde_json::Result<TantivyDocum
 }
 
 /// path → (id, hash) of every live document.
+///
+/// Each string column's dictionary is streamed once, in order, and documents are mapped through
+/// their ordinals: looking each value up by ordinal (`ord_to_str`) decompresses a dictionary
+/// block per call, which took about a quarter of a second on the 5,715-case benchmark corpus.
 fn indexed_files(index: &Index, dir: &Path) -> Result<HashMap<String, (String, String)>> {
     let err = |e| Error::index(dir, e);
+    let io = |e| Error::Io {
+        path: dir.to_path_buf(),
+        source: e,
+    };
     let reader = index.reader().map_err(err)?;
     let searcher = reader.searcher();
     let mut out = HashMap::new();
@@ -495,22 +503,41 @@ fn indexed_files(index: &Index, dir: &Path) -> Result<HashMap<String, (String, S
         ) else {
             continue;
         };
-        let read = |col: &tantivy::columnar::StrColumn, doc| -> Result<String> {
-            let mut s = String::new();
-            if let Some(ord) = col.ords().first(doc) {
-                col.ord_to_str(ord, &mut s).map_err(|e| Error::Io {
-                    path: dir.to_path_buf(),
-                    source: e,
-                })?;
-            }
-            Ok(s)
+        let (id_terms, path_terms, hash_terms) = (
+            column_terms(&ids).map_err(io)?,
+            column_terms(&paths).map_err(io)?,
+            column_terms(&hashes).map_err(io)?,
+        );
+        let value = |col: &tantivy::columnar::StrColumn, terms: &[String], doc| -> String {
+            col.ords()
+                .first(doc)
+                .and_then(|ord| terms.get(ord as usize))
+                .cloned()
+                .unwrap_or_default()
         };
         for doc in seg.doc_ids_alive() {
-            let path = read(&paths, doc)?;
-            out.insert(path, (read(&ids, doc)?, read(&hashes, doc)?));
+            out.insert(
+                value(&paths, &path_terms, doc),
+                (
+                    value(&ids, &id_terms, doc),
+                    value(&hashes, &hash_terms, doc),
+                ),
+            );
         }
     }
     Ok(out)
+}
+
+/// Every value of a string column, indexed by its ordinal.
+fn column_terms(col: &tantivy::columnar::StrColumn) -> std::io::Result<Vec<String>> {
+    let mut terms = vec![String::new(); col.num_terms()];
+    let mut stream = col.dictionary().stream()?;
+    while stream.advance() {
+        if let Some(slot) = terms.get_mut(stream.term_ord() as usize) {
+            *slot = String::from_utf8_lossy(stream.key()).into_owned();
+        }
+    }
+    Ok(terms)
 }
 
 /// Bytes of the files directly in an index folder (0 when it cannot be read).
