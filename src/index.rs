@@ -482,7 +482,7 @@ pub fn document(fields: &Fields, case: &Case) -> serde_json::Result<TantivyDocum
 
 /// path → (id, hash) of every live document.
 ///
-/// Each string column's dictionary is streamed once, in order, and documents are mapped through
+/// Each string column's dictionary is read once, in order, and documents are mapped through
 /// their ordinals: looking each value up by ordinal (`ord_to_str`) decompresses a dictionary
 /// block per call, which took about a quarter of a second on the 5,715-case benchmark corpus.
 fn indexed_files(index: &Index, dir: &Path) -> Result<HashMap<String, (String, String)>> {
@@ -528,14 +528,25 @@ fn indexed_files(index: &Index, dir: &Path) -> Result<HashMap<String, (String, S
     Ok(out)
 }
 
-/// Every value of a string column, indexed by its ordinal.
+/// Every value of a string column, indexed by its ordinal. A damaged dictionary is an error,
+/// as it was with `ord_to_str`.
 fn column_terms(col: &tantivy::columnar::StrColumn) -> std::io::Result<Vec<String>> {
-    let mut terms = vec![String::new(); col.num_terms()];
-    let mut stream = col.dictionary().stream()?;
-    while stream.advance() {
-        if let Some(slot) = terms.get_mut(stream.term_ord() as usize) {
-            *slot = String::from_utf8_lossy(stream.key()).into_owned();
-        }
+    let ords: Vec<u64> = (0..col.num_terms() as u64).collect();
+    let mut terms = Vec::with_capacity(ords.len());
+    let mut utf8_ok = true;
+    col.dictionary()
+        .sorted_ords_to_term_cb(&ords, |bytes| match std::str::from_utf8(bytes) {
+            Ok(term) => terms.push(term.to_string()),
+            Err(_) => {
+                utf8_ok = false;
+                terms.push(String::new());
+            }
+        })?;
+    if !utf8_ok {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "索引里的编号、路径或哈希不是有效的 UTF-8",
+        ));
     }
     Ok(terms)
 }
