@@ -138,6 +138,18 @@ impl Server {
             .ok()?;
         Some(kb / 1024.0)
     }
+
+    /// CPU time the service has used so far (user + system, all threads), in seconds (Linux).
+    fn cpu_seconds(&self) -> Option<f64> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).ok()?;
+        // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
+        let rest = stat.rsplit_once(')')?.1;
+        let mut fields = rest.split_whitespace().skip(11);
+        let utime: f64 = fields.next()?.parse().ok()?;
+        let stime: f64 = fields.next()?.parse().ok()?;
+        // Clock ticks: USER_HZ is 100 on every Linux ABI.
+        Some((utime + stime) / 100.0)
+    }
 }
 
 fn start_server(dir: &std::path::Path) -> Server {
@@ -290,18 +302,6 @@ async fn run_phase(
     phase
 }
 
-/// CPU time the process has used so far (user + system, all threads), from /proc (Linux).
-fn cpu_seconds(pid: u32) -> Option<f64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
-    let rest = stat.rsplit_once(')')?.1;
-    let mut fields = rest.split_whitespace().skip(11);
-    let utime: f64 = fields.next()?.parse().ok()?;
-    let stime: f64 = fields.next()?.parse().ok()?;
-    // Clock ticks: USER_HZ is 100 on every Linux ABI.
-    Some((utime + stime) / 100.0)
-}
-
 /// Merges the phases of several rounds into one.
 fn merge(phases: Vec<Phase>) -> Phase {
     let mut all = Phase {
@@ -329,7 +329,6 @@ async fn sixteen_connections_of_mixed_traffic_for_a_bounded_time() {
         });
     let dir = tempfile::tempdir().unwrap();
     let server = start_server(dir.path());
-    let pid = server.child.id();
     let paths = paths();
     assert!(paths.len() > 200);
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as f64;
@@ -348,10 +347,10 @@ async fn sixteen_connections_of_mixed_traffic_for_a_bounded_time() {
     // Warm up (page cache, allocator), then the first baseline round, which also measures what
     // a request of this mix costs the service in CPU.
     run_phase(server.addr, 4, one_interval, 2.0, 0, &paths).await;
-    let cpu0 = cpu_seconds(pid);
+    let cpu0 = server.cpu_seconds();
     let first = run_phase(server.addr, 1, one_interval, one_secs, 0, &paths).await;
     assert!(!first.latencies.is_empty(), "the baseline got answers");
-    let cpu_per_request = match (cpu0, cpu_seconds(pid)) {
+    let cpu_per_request = match (cpu0, server.cpu_seconds()) {
         (Some(a), Some(b)) if b > a => (b - a) / first.latencies.len() as f64,
         // No /proc: take the baseline's median latency as the cost.
         _ => first.pct(0.5).as_secs_f64(),
@@ -380,7 +379,7 @@ async fn sixteen_connections_of_mixed_traffic_for_a_bounded_time() {
     let mut ones = vec![first];
     let mut manys = Vec::new();
     let mut many_cpu = 0.0;
-    let mut rss_before = None;
+    let rss_before = server.rss_mb();
     let mut rss_warm = None;
     for round in 0..rounds {
         if round > 0 {
@@ -391,10 +390,7 @@ async fn sixteen_connections_of_mixed_traffic_for_a_bounded_time() {
                 .sum();
             ones.push(run_phase(server.addr, 1, one_interval, one_secs, sent, &paths).await);
         }
-        if round == 0 {
-            rss_before = server.rss_mb();
-        }
-        let c0 = cpu_seconds(pid);
+        let c0 = server.cpu_seconds();
         let phase = run_phase(
             server.addr,
             16,
@@ -404,7 +400,7 @@ async fn sixteen_connections_of_mixed_traffic_for_a_bounded_time() {
             &paths,
         )
         .await;
-        if let (Some(a), Some(b)) = (c0, cpu_seconds(pid)) {
+        if let (Some(a), Some(b)) = (c0, server.cpu_seconds()) {
             many_cpu += b - a;
         }
         // Memory after the first round of sixteen connections, and at the end.
