@@ -3,9 +3,9 @@
 //! against the `anli serve` binary — sees no errors, flat memory and a p99 close to the one a
 //! single connection sees.
 //!
-//! The load test runs for `ANLI_LOAD_SECONDS` (default 60 s in CI, 15 s elsewhere), in three
-//! rounds that alternate with a single-connection baseline (half as long in total, at least
-//! 10 s), on loopback. The sixteen connections send on a regular schedule, spread evenly over
+//! The load test runs sixteen connections for `ANLI_LOAD_SECONDS` (default 60 s in CI, 15 s
+//! elsewhere) in rounds of about 5 s, each paired with as long a single-connection baseline, on
+//! loopback. The sixteen connections send on a regular schedule, spread evenly over
 //! one interval, at a rate set from the CPU a request costs the service, so that the service is
 //! about a quarter busy on any machine.
 
@@ -216,11 +216,26 @@ struct Phase {
 }
 
 impl Phase {
+    /// The `p` quantile by nearest rank (the p99 of 100 samples is the 99th, not the largest).
     fn pct(&self, p: f64) -> Duration {
         let mut v = self.latencies.clone();
         v.sort();
-        v[((v.len() as f64 * p) as usize).min(v.len() - 1)]
+        let rank = (v.len() as f64 * p).ceil() as usize;
+        v[rank.clamp(1, v.len()) - 1]
     }
+}
+
+/// Steal time and all time of the machine's CPUs so far, in clock ticks (Linux `/proc/stat`).
+fn stolen_ticks() -> Option<(u64, u64)> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let ticks: Vec<u64> = stat
+        .lines()
+        .next()?
+        .strip_prefix("cpu ")?
+        .split_whitespace()
+        .map(|t| t.parse().ok())
+        .collect::<Option<_>>()?;
+    Some((*ticks.get(7)?, ticks.iter().sum()))
 }
 
 /// A step through the request list that is coprime with its length, so that any run of
@@ -334,14 +349,21 @@ async fn sixteen_connections_of_mixed_traffic_for_a_bounded_time() {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as f64;
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
 
-    // The single-connection baseline sends a request every 100 ms.
-    let one_interval = Duration::from_millis(100);
-    // The baseline and the sixteen connections alternate over three rounds, so that the
-    // minute-to-minute changes in a shared machine's speed fall on both alike. The baseline
-    // totals half the time of the sixteen connections (at least 10 s, 100 requests), so its
-    // p99 is not just the largest of a handful of samples.
-    let rounds = 3;
-    let one_secs = (secs / 2.0).max(10.0) / rounds as f64;
+    // The single-connection baseline sends a request every 25 ms, or as soon as the last one
+    // is answered when that takes longer: one request in flight at a time, and enough of them
+    // (over 1,000 in CI) that its p99 is not just the largest of a handful of samples.
+    let one_interval = Duration::from_millis(25);
+    // The baseline and the sixteen connections alternate in rounds of 5 s each, one then
+    // sixteen, then sixteen then one (so that a steady drift falls on both alike), and each
+    // round compares its own two p99s. A shared machine's speed changes within seconds: with
+    // three long rounds and one p99 over all of them, 15 s runs on one machine gave ratios from
+    // 0.9 to 1.9 as its baseline p50 went between 7 and 11 ms, and CI saw 2.2×: a slow spell
+    // that fell on the sixteen connections alone decided the result. The slow spells show in
+    // /proc/stat as CPU time the hypervisor gave to other machines (0–35% while the sixteen
+    // connections ran, under 1% at rest), which the rounds print. The check is
+    // on the median of the rounds' ratios (12 rounds in CI), which one slow spell cannot move.
+    let rounds = (secs / 5.0).round().max(3.0) as usize;
+    let one_secs = secs / rounds as f64;
     let many_secs = secs / rounds as f64;
 
     // Warm up (page cache, allocator), then the first baseline round, which also measures what
@@ -363,9 +385,10 @@ async fn sixteen_connections_of_mixed_traffic_for_a_bounded_time() {
     // (126 ms against 30 ms). Between 16/s and 320/s in total. The sends are evenly spread,
     // so requests overlap mainly behind a slow one; random (Poisson) send times were tried and
     // put p99 at 1.3–1.8× the baseline at a third busy and 1.0–2.1× at a fifth busy (15 s runs
-    // on 2 cores), too near the 2× bound for a check that must hold on every CI run. Evenly
-    // spread sends at a third busy gave 1.05–1.6× (1.59× with another process taking a core);
-    // at a quarter busy there is room for a slower CI machine.
+    // on 2 cores), too near the 2× bound for a check that must hold on every CI run. For the
+    // same reason this test would not notice a service that handled one request at a time: a
+    // global lock around every request, tried once, gave a median ratio of 1.33. What it shows
+    // is no errors, no growth of memory and no cliff in latency with sixteen connections open.
     let rate = (cores / 4.0 / cpu_per_request).clamp(16.0, 320.0);
     let many_interval = Duration::from_secs_f64(16.0 / rate);
     eprintln!(
@@ -376,22 +399,32 @@ async fn sixteen_connections_of_mixed_traffic_for_a_bounded_time() {
         ms(many_interval)
     );
 
-    let mut ones = vec![first];
+    let mut first = Some(first);
+    let mut ones: Vec<Phase> = Vec::new();
     let mut manys = Vec::new();
+    let mut ratios = Vec::new();
     let mut many_cpu = 0.0;
     let rss_before = server.rss_mb();
     let mut rss_warm = None;
     for round in 0..rounds {
-        if round > 0 {
-            // Each baseline round goes on where the last one stopped in the list.
-            let sent: usize = ones
-                .iter()
-                .map(|p| p.latencies.len() + p.errors.len())
-                .sum();
-            ones.push(run_phase(server.addr, 1, one_interval, one_secs, sent, &paths).await);
-        }
+        // Each baseline round goes on where the last one stopped in the list.
+        let sent: usize = ones
+            .iter()
+            .chain(&first)
+            .map(|p| p.latencies.len() + p.errors.len())
+            .sum();
+        let one_first = round % 2 == 0;
+        let mut one = if one_first {
+            match first.take() {
+                Some(p) => Some(p),
+                None => Some(run_phase(server.addr, 1, one_interval, one_secs, sent, &paths).await),
+            }
+        } else {
+            None
+        };
         let c0 = server.cpu_seconds();
-        let phase = run_phase(
+        let steal0 = stolen_ticks();
+        let many = run_phase(
             server.addr,
             16,
             many_interval,
@@ -403,11 +436,38 @@ async fn sixteen_connections_of_mixed_traffic_for_a_bounded_time() {
         if let (Some(a), Some(b)) = (c0, server.cpu_seconds()) {
             many_cpu += b - a;
         }
+        // The share of the machine's CPU time its hypervisor kept for others while sixteen
+        // connections ran (a virtual machine with busy neighbours shows it).
+        let steal = match (steal0, stolen_ticks()) {
+            (Some((s0, t0)), Some((s1, t1))) if t1 > t0 => {
+                format!(
+                    "; {:.0}% stolen",
+                    100.0 * (s1 - s0) as f64 / (t1 - t0) as f64
+                )
+            }
+            _ => String::new(),
+        };
         // Memory after the first round of sixteen connections, and at the end.
         if round == 0 {
             rss_warm = server.rss_mb();
         }
-        manys.push(phase);
+        let one = match one.take() {
+            Some(p) => p,
+            None => run_phase(server.addr, 1, one_interval, one_secs, sent, &paths).await,
+        };
+        let ratio = many.pct(0.99).as_secs_f64() / one.pct(0.99).as_secs_f64();
+        eprintln!(
+            "load: round {}: 1 connection p50 {:.2} ms, p99 {:.2} ms; 16 connections p50 {:.2} ms, \
+             p99 {:.2} ms; ratio {ratio:.2}{steal}",
+            round + 1,
+            ms(one.pct(0.5)),
+            ms(one.pct(0.99)),
+            ms(many.pct(0.5)),
+            ms(many.pct(0.99)),
+        );
+        ratios.push(ratio);
+        ones.push(one);
+        manys.push(many);
     }
     let rss_end = server.rss_mb();
     let one = merge(ones);
@@ -448,11 +508,17 @@ async fn sixteen_connections_of_mixed_traffic_for_a_bounded_time() {
         "the service kept up: {} of ~{expected} requests",
         many.latencies.len()
     );
+    ratios.sort_by(f64::total_cmp);
+    let median = ratios[ratios.len() / 2];
+    eprintln!(
+        "load: p99 at 16 connections over p99 at 1, by round: median {median:.2} (all rounds \
+         pooled: {:.2})",
+        many.pct(0.99).as_secs_f64() / one.pct(0.99).as_secs_f64()
+    );
     assert!(
-        many.pct(0.99) <= one.pct(0.99) * 2,
-        "p99 at 16 connections ({:.2} ms) within 2× of one connection ({:.2} ms)",
-        ms(many.pct(0.99)),
-        ms(one.pct(0.99))
+        median <= 2.0,
+        "p99 at 16 connections within 2× of one connection, in the median round: {median:.2}× \
+         (rounds: {ratios:.2?})"
     );
     if let (Some(warm), Some(end)) = (rss_warm, rss_end) {
         assert!(
