@@ -213,9 +213,21 @@ struct Phase {
     latencies: Vec<Duration>,
     errors: Vec<String>,
     elapsed: Duration,
+    /// The share of the machine's CPU time, in percent, that its hypervisor gave to other
+    /// machines during the phase (a virtual machine with busy neighbours shows it).
+    stolen: Option<f64>,
 }
 
 impl Phase {
+    /// Fails the test, with the errors seen, when no request of the phase was answered.
+    fn answered(&self, what: &str) {
+        assert!(
+            !self.latencies.is_empty(),
+            "{what}: no request was answered; errors: {:?}",
+            &self.errors[..self.errors.len().min(5)]
+        );
+    }
+
     /// The `p` quantile by nearest rank (the p99 of 100 samples is the 99th, not the largest).
     fn pct(&self, p: f64) -> Duration {
         let mut v = self.latencies.clone();
@@ -226,6 +238,7 @@ impl Phase {
 }
 
 /// Steal time and all time of the machine's CPUs so far, in clock ticks (Linux `/proc/stat`).
+/// Steal is the time the hypervisor ran other machines while this one had work to do.
 fn stolen_ticks() -> Option<(u64, u64)> {
     let stat = std::fs::read_to_string("/proc/stat").ok()?;
     let ticks: Vec<u64> = stat
@@ -263,6 +276,7 @@ async fn run_phase(
 ) -> Phase {
     let step = stride(paths.len());
     let started = Instant::now();
+    let ticks = stolen_ticks();
     let deadline = started + Duration::from_secs_f64(secs);
     let mut tasks = Vec::new();
     for c in 0..conns {
@@ -307,6 +321,7 @@ async fn run_phase(
         latencies: Vec::new(),
         errors: Vec::new(),
         elapsed: Duration::ZERO,
+        stolen: None,
     };
     for t in tasks {
         let (l, e) = t.await.unwrap();
@@ -314,6 +329,12 @@ async fn run_phase(
         phase.errors.extend(e);
     }
     phase.elapsed = started.elapsed();
+    phase.stolen = match (ticks, stolen_ticks()) {
+        (Some((s0, t0)), Some((s1, t1))) if t1 > t0 => {
+            Some(100.0 * s1.saturating_sub(s0) as f64 / (t1 - t0) as f64)
+        }
+        _ => None,
+    };
     phase
 }
 
@@ -323,6 +344,7 @@ fn merge(phases: Vec<Phase>) -> Phase {
         latencies: Vec::new(),
         errors: Vec::new(),
         elapsed: Duration::ZERO,
+        stolen: None,
     };
     for p in phases {
         all.latencies.extend(p.latencies);
@@ -351,7 +373,7 @@ async fn sixteen_connections_of_mixed_traffic_for_a_bounded_time() {
 
     // The single-connection baseline sends a request every 25 ms, or as soon as the last one
     // is answered when that takes longer: one request in flight at a time, and enough of them
-    // (over 1,000 in CI) that its p99 is not just the largest of a handful of samples.
+    // (about 2,400 in CI) that its p99 is not just the largest of a handful of samples.
     let one_interval = Duration::from_millis(25);
     // The baseline and the sixteen connections alternate in rounds of 5 s each, one then
     // sixteen, then sixteen then one (so that a steady drift falls on both alike), and each
@@ -361,7 +383,9 @@ async fn sixteen_connections_of_mixed_traffic_for_a_bounded_time() {
     // that fell on the sixteen connections alone decided the result. The slow spells show in
     // /proc/stat as CPU time the hypervisor gave to other machines (0–35% while the sixteen
     // connections ran, under 1% at rest), which the rounds print. The check is
-    // on the median of the rounds' ratios (12 rounds in CI), which one slow spell cannot move.
+    // on the median of the rounds' ratios (12 rounds in CI), which one slow spell cannot move;
+    // by the same token it ignores a slowness of any cause that is confined to fewer than half
+    // the rounds, so the rounds over 2× are counted and printed as well.
     let rounds = (secs / 5.0).round().max(3.0) as usize;
     let one_secs = secs / rounds as f64;
     let many_secs = secs / rounds as f64;
@@ -371,7 +395,7 @@ async fn sixteen_connections_of_mixed_traffic_for_a_bounded_time() {
     run_phase(server.addr, 4, one_interval, 2.0, 0, &paths).await;
     let cpu0 = server.cpu_seconds();
     let first = run_phase(server.addr, 1, one_interval, one_secs, 0, &paths).await;
-    assert!(!first.latencies.is_empty(), "the baseline got answers");
+    first.answered("the first baseline");
     let cpu_per_request = match (cpu0, server.cpu_seconds()) {
         (Some(a), Some(b)) if b > a => (b - a) / first.latencies.len() as f64,
         // No /proc: take the baseline's median latency as the cost.
@@ -423,7 +447,6 @@ async fn sixteen_connections_of_mixed_traffic_for_a_bounded_time() {
             None
         };
         let c0 = server.cpu_seconds();
-        let steal0 = stolen_ticks();
         let many = run_phase(
             server.addr,
             16,
@@ -436,17 +459,6 @@ async fn sixteen_connections_of_mixed_traffic_for_a_bounded_time() {
         if let (Some(a), Some(b)) = (c0, server.cpu_seconds()) {
             many_cpu += b - a;
         }
-        // The share of the machine's CPU time its hypervisor kept for others while sixteen
-        // connections ran (a virtual machine with busy neighbours shows it).
-        let steal = match (steal0, stolen_ticks()) {
-            (Some((s0, t0)), Some((s1, t1))) if t1 > t0 => {
-                format!(
-                    "; {:.0}% stolen",
-                    100.0 * (s1 - s0) as f64 / (t1 - t0) as f64
-                )
-            }
-            _ => String::new(),
-        };
         // Memory after the first round of sixteen connections, and at the end.
         if round == 0 {
             rss_warm = server.rss_mb();
@@ -455,15 +467,23 @@ async fn sixteen_connections_of_mixed_traffic_for_a_bounded_time() {
             Some(p) => p,
             None => run_phase(server.addr, 1, one_interval, one_secs, sent, &paths).await,
         };
+        one.answered(&format!("round {}, 1 connection", round + 1));
+        many.answered(&format!("round {}, 16 connections", round + 1));
         let ratio = many.pct(0.99).as_secs_f64() / one.pct(0.99).as_secs_f64();
+        let stolen = |p: &Phase| {
+            p.stolen
+                .map_or(String::new(), |s| format!(", {s:.0}% stolen"))
+        };
         eprintln!(
-            "load: round {}: 1 connection p50 {:.2} ms, p99 {:.2} ms; 16 connections p50 {:.2} ms, \
-             p99 {:.2} ms; ratio {ratio:.2}{steal}",
+            "load: round {}: 1 connection p50 {:.2} ms, p99 {:.2} ms{}; 16 connections p50 {:.2} ms, \
+             p99 {:.2} ms{}; ratio {ratio:.2}",
             round + 1,
             ms(one.pct(0.5)),
             ms(one.pct(0.99)),
+            stolen(&one),
             ms(many.pct(0.5)),
             ms(many.pct(0.99)),
+            stolen(&many),
         );
         ratios.push(ratio);
         ones.push(one);
@@ -511,8 +531,10 @@ async fn sixteen_connections_of_mixed_traffic_for_a_bounded_time() {
     ratios.sort_by(f64::total_cmp);
     let median = ratios[ratios.len() / 2];
     eprintln!(
-        "load: p99 at 16 connections over p99 at 1, by round: median {median:.2} (all rounds \
-         pooled: {:.2})",
+        "load: p99 at 16 connections over p99 at 1, by round: median {median:.2}, {} of {} rounds \
+         over 2 (all rounds pooled: {:.2})",
+        ratios.iter().filter(|r| **r > 2.0).count(),
+        ratios.len(),
         many.pct(0.99).as_secs_f64() / one.pct(0.99).as_secs_f64()
     );
     assert!(
