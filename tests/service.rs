@@ -6,8 +6,8 @@
 //! The load test runs sixteen connections for `ANLI_LOAD_SECONDS` (default 60 s in CI, 15 s
 //! elsewhere) in rounds of about 5 s, each paired with as long a single-connection baseline, on
 //! loopback. The sixteen connections send on a regular schedule, spread evenly over
-//! one interval, at a rate set from the CPU a request costs the service, so that the service is
-//! about a quarter busy on any machine.
+//! one interval, as many requests per second in total as the single connection (at most what
+//! keeps the service a quarter busy).
 
 mod common;
 
@@ -300,12 +300,15 @@ async fn run_phase(
                     .header("host", addr.to_string())
                     .body(Empty::<Bytes>::new())
                     .unwrap();
-                let t = Instant::now();
                 match send.send_request(req).await {
                     Ok(res) => {
                         let status = res.status();
                         let body = res.into_body().collect().await;
-                        lat.push(t.elapsed());
+                        // From the time the request was due, not the time it went out: when
+                        // the connection was still waiting on an earlier answer, that wait is
+                        // part of this request's latency (no "coordinated omission"; the one
+                        // connection would otherwise hide a stall that sixteen would show).
+                        lat.push(next.elapsed());
                         if !status.is_success() || body.is_err() {
                             errors.push(format!("{status} {path}"));
                         }
@@ -401,25 +404,37 @@ async fn sixteen_connections_of_mixed_traffic_for_a_bounded_time() {
         // No /proc: take the baseline's median latency as the cost.
         _ => first.pct(0.5).as_secs_f64(),
     };
-    // The offered load keeps the service about a quarter busy. The test is about sixteen
-    // concurrent connections — contention for the searcher, the tokenizer, the allocator —
-    // not about the queue that any server builds near saturation: `cargo test` runs a debug
-    // build, where a request of this mix costs 6–9 ms of CPU depending on the machine, and a
-    // fixed 160/s kept one CI machine three-quarters busy, where p99 measured queueing
-    // (126 ms against 30 ms). Between 16/s and 320/s in total. The sends are evenly spread,
-    // so requests overlap mainly behind a slow one; random (Poisson) send times were tried and
-    // put p99 at 1.3–1.8× the baseline at a third busy and 1.0–2.1× at a fifth busy (15 s runs
-    // on 2 cores), too near the 2× bound for a check that must hold on every CI run. For the
-    // same reason this test would not notice a service that handled one request at a time: a
-    // global lock around every request, tried once, gave a median ratio of 1.33. What it shows
-    // is no errors, no growth of memory and no cliff in latency with sixteen connections open.
-    let rate = (cores / 4.0 / cpu_per_request).clamp(16.0, 320.0);
+    // The sixteen connections send, in total, as many requests per second as the single
+    // connection did in the first baseline round (40/s when answers take under 25 ms), so the
+    // two sides of the comparison differ in the number of connections and not in the load, and
+    // both time each request from when it was due (see `run_phase`). This matters on a virtual
+    // machine, whose hypervisor takes more CPU for other machines the more this one asks for:
+    // with the sixteen connections at a quarter of two cores (about twice the baseline's load)
+    // and latency timed from the send, they lost more CPU than the baseline in 17 of 24 rounds
+    // (0–33% against 2–22%), single rounds reached 2–8× and one run's median 1.90; at the same
+    // load, medians 1.05–1.64; timed from when due as well, 0.63–1.01 with no round over 2×.
+    // The rate is capped to keep the service at most a quarter busy (`cargo test` runs a debug
+    // build, where a request of this mix costs 6–9 ms of CPU, more on a slow machine): the test
+    // is about sixteen concurrent connections — contention for the searcher, the tokenizer, the
+    // allocator — not about the queue any server builds near saturation (a fixed 160/s once
+    // kept a CI machine three-quarters busy and p99 measured queueing, 126 ms against 30 ms).
+    // Between 16/s and 320/s in total. The sends are evenly spread, so requests overlap mainly
+    // behind a slow one; random (Poisson) send times were tried and put p99 at 1.3–1.8× the
+    // baseline at a third busy and 1.0–2.1× at a fifth busy (15 s runs on 2 cores), too near
+    // the 2× bound for a check that must hold on every CI run. For the same reason this test
+    // does not fail a service that handles one request at a time: with a global lock around
+    // every request the median ratio was 1.14 (two rounds over 2×), against 0.63–1.01 without,
+    // since sixteen connections no longer get past a slow request. What it asserts is no errors,
+    // no growth of memory and no cliff in latency with sixteen connections open.
+    let one_rate = first.latencies.len() as f64 / first.elapsed.as_secs_f64();
+    let quarter_busy = cores / 4.0 / cpu_per_request;
+    let rate = one_rate.min(quarter_busy).clamp(16.0, 320.0);
     let many_interval = Duration::from_secs_f64(16.0 / rate);
     eprintln!(
-        "load: a request costs the service {:.2} ms of CPU; 16 connections send {:.0} requests/s \
-         in total (one every {:.0} ms each) to keep {cores} cores about a quarter busy",
+        "load: a request costs the service {:.2} ms of CPU; one connection sent {one_rate:.0} \
+         requests/s; 16 connections send {rate:.0} requests/s in total (one every {:.0} ms \
+         each; {quarter_busy:.0}/s would keep {cores} cores a quarter busy)",
         cpu_per_request * 1e3,
-        rate,
         ms(many_interval)
     );
 
