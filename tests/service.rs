@@ -411,14 +411,16 @@ async fn sixteen_connections_of_mixed_traffic_for_a_bounded_time() {
     // machine, whose hypervisor takes more CPU for other machines the more this one asks for:
     // with the sixteen connections at a quarter of two cores (about twice the baseline's load)
     // and latency timed from the send, they lost more CPU than the baseline in 17 of 24 rounds
-    // (0–33% against 2–22%), single rounds reached 2–8× and one run's median 1.90; at the same
-    // load, medians 1.05–1.64; timed from when due as well, 0.63–1.01 with no round over 2×.
+    // (14.5% against 9.5% on average), single rounds reached 2–8× and one run's median 1.90;
+    // at the same load, medians 1.05–1.64; timed from when due as well, 0.63–1.01 with no round
+    // over 2× (a service that answers in parallel lets sixteen connections get past a slow
+    // answer, which blocks the one connection: a ratio under 1 is what to expect).
     // The rate is capped to keep the service at most a quarter busy (`cargo test` runs a debug
     // build, where a request of this mix costs 6–9 ms of CPU, more on a slow machine): the test
     // is about sixteen concurrent connections — contention for the searcher, the tokenizer, the
     // allocator — not about the queue any server builds near saturation (a fixed 160/s once
     // kept a CI machine three-quarters busy and p99 measured queueing, 126 ms against 30 ms).
-    // Between 16/s and 320/s in total. The sends are evenly spread, so requests overlap mainly
+    // The sends are evenly spread, so requests overlap mainly
     // behind a slow one; random (Poisson) send times were tried and put p99 at 1.3–1.8× the
     // baseline at a third busy and 1.0–2.1× at a fifth busy (15 s runs on 2 cores), too near
     // the 2× bound for a check that must hold on every CI run. For the same reason this test
@@ -428,7 +430,7 @@ async fn sixteen_connections_of_mixed_traffic_for_a_bounded_time() {
     // no growth of memory and no cliff in latency with sixteen connections open.
     let one_rate = first.latencies.len() as f64 / first.elapsed.as_secs_f64();
     let quarter_busy = cores / 4.0 / cpu_per_request;
-    let rate = one_rate.min(quarter_busy).clamp(16.0, 320.0);
+    let rate = one_rate.min(quarter_busy);
     let many_interval = Duration::from_secs_f64(16.0 / rate);
     eprintln!(
         "load: a request costs the service {:.2} ms of CPU; one connection sent {one_rate:.0} \
@@ -537,11 +539,18 @@ async fn sixteen_connections_of_mixed_traffic_for_a_bounded_time() {
         many.errors.len(),
         &many.errors[..many.errors.len().min(5)]
     );
+    // Every request due is sent, however late, so the count alone shows nothing; the service
+    // kept up if the answers came within the phases' time (a backlog would carry past the end).
     let expected = (16.0 * secs / many_interval.as_secs_f64()) as usize;
     assert!(
         many.latencies.len() >= expected * 9 / 10,
-        "the service kept up: {} of ~{expected} requests",
+        "the 16 connections sent what was due: {} of ~{expected} requests",
         many.latencies.len()
+    );
+    assert!(
+        many.elapsed.as_secs_f64() <= secs * 1.1 + 1.0,
+        "the service kept up: the 16-connection phases, {secs:.0} s of sends, took {:.1} s",
+        many.elapsed.as_secs_f64()
     );
     ratios.sort_by(f64::total_cmp);
     let median = ratios[ratios.len() / 2];
