@@ -440,8 +440,8 @@ async fn sixteen_connections_of_mixed_traffic_for_a_bounded_time() {
         ms(many_interval)
     );
 
-    let mut first = Some(first);
-    let mut ones: Vec<Phase> = Vec::new();
+    // Round 0's baseline is `first`, already run.
+    let mut ones = vec![first];
     let mut manys = Vec::new();
     let mut ratios = Vec::new();
     let mut many_cpu = 0.0;
@@ -451,18 +451,12 @@ async fn sixteen_connections_of_mixed_traffic_for_a_bounded_time() {
         // Each baseline round goes on where the last one stopped in the list.
         let sent: usize = ones
             .iter()
-            .chain(&first)
             .map(|p| p.latencies.len() + p.errors.len())
             .sum();
-        let one_first = round % 2 == 0;
-        let mut one = if one_first {
-            match first.take() {
-                Some(p) => Some(p),
-                None => Some(run_phase(server.addr, 1, one_interval, one_secs, sent, &paths).await),
-            }
-        } else {
-            None
-        };
+        // Even rounds run one connection, then sixteen; odd rounds sixteen, then one.
+        if round % 2 == 0 && round > 0 {
+            ones.push(run_phase(server.addr, 1, one_interval, one_secs, sent, &paths).await);
+        }
         let c0 = server.cpu_seconds();
         let many = run_phase(
             server.addr,
@@ -480,10 +474,10 @@ async fn sixteen_connections_of_mixed_traffic_for_a_bounded_time() {
         if round == 0 {
             rss_warm = server.rss_mb();
         }
-        let one = match one.take() {
-            Some(p) => p,
-            None => run_phase(server.addr, 1, one_interval, one_secs, sent, &paths).await,
-        };
+        if round % 2 == 1 {
+            ones.push(run_phase(server.addr, 1, one_interval, one_secs, sent, &paths).await);
+        }
+        let one = ones.last().expect("this round's baseline");
         one.answered(&format!("round {}, 1 connection", round + 1));
         many.answered(&format!("round {}, 16 connections", round + 1));
         let ratio = many.pct(0.99).as_secs_f64() / one.pct(0.99).as_secs_f64();
@@ -497,13 +491,12 @@ async fn sixteen_connections_of_mixed_traffic_for_a_bounded_time() {
             round + 1,
             ms(one.pct(0.5)),
             ms(one.pct(0.99)),
-            stolen(&one),
+            stolen(one),
             ms(many.pct(0.5)),
             ms(many.pct(0.99)),
             stolen(&many),
         );
         ratios.push(ratio);
-        ones.push(one);
         manys.push(many);
     }
     let rss_end = server.rss_mb();
