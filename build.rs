@@ -29,7 +29,11 @@ use std::path::PathBuf;
 const MAGIC: &[u8; 8] = b"ANLIDIC1";
 const NO_PARENT: u32 = u32::MAX;
 
+#[path = "build/usem3.rs"]
+mod usem3;
+
 fn main() {
+    usem3::build();
     hmm();
     let source = "data/jieba/dict.txt";
     println!("cargo:rerun-if-changed={source}");

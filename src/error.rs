@@ -121,6 +121,10 @@ pub enum Error {
     #[error("无法生成案例包文件：{0}")]
     PacketExport(String),
 
+    /// The sentence encoder built into the program is unusable (a broken build).
+    #[error("语义模型无法使用：{0}（请重新编译 anli）")]
+    Model(String),
+
     /// A lock guarding shared state was poisoned by a panic in another thread.
     #[error("内部状态损坏（另一个线程出错），请重启 anli")]
     Poisoned,

@@ -8,6 +8,7 @@
 
 pub mod analysis;
 pub mod case;
+pub mod embed;
 pub mod error;
 pub mod eval;
 pub mod index;
