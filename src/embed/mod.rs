@@ -12,6 +12,7 @@
 pub mod format;
 mod linalg;
 pub mod model;
+pub mod pack;
 pub mod tokenizer;
 
 use std::cell::RefCell;

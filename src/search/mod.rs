@@ -1,10 +1,12 @@
 //! Ranked search and similar cases over the index. Knows nothing of HTTP.
 
 pub mod facets;
+pub mod fusion;
 pub mod query;
 pub mod snippet;
 mod stored;
 pub mod synonyms;
+pub mod vectors;
 
 use std::sync::Arc;
 
