@@ -1,10 +1,15 @@
-//! The library's error type. Messages are Chinese (they are shown to secretaries and
+//! The library's error types. Messages are Chinese (they are shown to secretaries and
 //! maintainers) and start with `path:line:` where an input file was at fault, like a compiler's,
 //! so editors can jump to the spot.
+//!
+//! They sit at the bottom of the module graph, so every module can return them: [`Error`], and
+//! the errors of one case file ([`CaseError`], re-exported by `case`).
+
+mod case;
 
 use std::path::PathBuf;
 
-use crate::case::CaseError;
+pub use case::CaseError;
 
 /// Everything that can go wrong in the library.
 #[derive(Debug, thiserror::Error)]
