@@ -1,6 +1,7 @@
 //! A case: one Markdown file with YAML front matter and `##` sections.
 //!
 //! This module turns bytes into [`Case`] values and knows nothing of the index.
+//! - [`meta`]: [`CaseMeta`], the fields of the front matter;
 //! - [`front_matter`]: splitting off and validating the front matter;
 //! - [`markdown`]: the one place that owns pulldown-cmark options, and section extraction;
 //! - [`corpus`]: reading a whole folder, with duplicate ids and bad files reported, not fatal.
@@ -8,6 +9,7 @@
 pub mod corpus;
 pub mod front_matter;
 pub mod markdown;
+pub mod meta;
 
 use std::path::PathBuf;
 
@@ -15,30 +17,10 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::error::CaseError;
 pub use corpus::{case_files, load_corpus, LoadedCorpus};
+pub use meta::{region_segments, CaseKind, CaseMeta};
 
 /// Largest case file accepted (real cases are a few KB; this keeps a stray dump out).
 pub const MAX_CASE_BYTES: u64 = 2 * 1024 * 1024;
-
-/// Where a case comes from: a published report, or an illustrative case we wrote.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum CaseKind {
-    /// `报道`: built from a published report, which `source` names.
-    #[serde(rename = "报道")]
-    Report,
-    /// `示例`: an illustrative case with an invented community.
-    #[serde(rename = "示例")]
-    Example,
-}
-
-impl CaseKind {
-    /// The Chinese label used in front matter.
-    pub fn label(self) -> &'static str {
-        match self {
-            CaseKind::Report => "报道",
-            CaseKind::Example => "示例",
-        }
-    }
-}
 
 /// The canonical kind of a `##` section.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -124,34 +106,16 @@ pub struct Section {
     pub line: usize,
 }
 
-/// A parsed case.
+/// A parsed case: its front matter, where it came from, and its sections. Stored in the index
+/// as JSON, the meta fields inline (`{"id": …, "title": …, …, "path": …, "hash": …, "sections": […]}`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Case {
-    /// Unique id: lowercase letters, digits, hyphens.
-    pub id: String,
-    /// Title.
-    pub title: String,
-    /// Topics from the controlled vocabulary.
-    pub topics: Vec<String>,
-    /// Region hierarchy, `省/市/区`.
-    pub region: Option<String>,
-    /// Community name.
-    pub community: Option<String>,
-    /// Year.
-    pub year: Option<i64>,
-    /// Source (outlet and date for reports).
-    pub source: Option<String>,
-    /// Link to the source.
-    pub source_url: Option<String>,
-    /// Free keywords.
-    pub tags: Vec<String>,
-    /// One-paragraph summary.
-    pub summary: Option<String>,
-    /// Report-based or illustrative.
-    pub kind: Option<CaseKind>,
+    /// The front matter.
+    #[serde(flatten)]
+    pub meta: CaseMeta,
     /// Path relative to the corpus folder, `/`-separated.
     pub path: String,
-    /// Content hash of the file (hex).
+    /// Content hash of the file (16 hex digits of BLAKE3).
     pub hash: String,
     /// Sections in file order.
     pub sections: Vec<Section>,
@@ -184,8 +148,9 @@ impl Case {
     /// `keep` accepts, one per line.
     fn text_with(&self, title: bool, keep: impl Fn(&Section) -> bool) -> String {
         let mut out = String::with_capacity(4096);
-        let title = title.then_some(&self.title);
-        for part in [title, self.summary.as_ref(), self.community.as_ref()]
+        let m = &self.meta;
+        let title = title.then_some(&m.title);
+        for part in [title, m.summary.as_ref(), m.community.as_ref()]
             .into_iter()
             .flatten()
         {
@@ -202,23 +167,6 @@ impl Case {
         }
         out
     }
-
-    /// The region's path segments (`["北京市", "海淀区"]`).
-    pub fn region_path(&self) -> Vec<&str> {
-        self.region
-            .as_deref()
-            .map(region_segments)
-            .unwrap_or_default()
-    }
-}
-
-/// Split a region like `北京市/海淀区` into trimmed, non-empty segments.
-pub fn region_segments(region: &str) -> Vec<&str> {
-    region
-        .split(['/', '／'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect()
 }
 
 fn join_texts<'a>(sections: impl Iterator<Item = &'a Section>) -> String {
@@ -254,6 +202,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_stored_json_keeps_the_meta_fields_inline_in_their_order() {
+        let json = r#"{"id":"a-1","title":"t","topics":["加装电梯"],"region":"北京市/海淀区","community":null,"year":2023,"source":null,"source_url":null,"tags":["加梯"],"summary":"s","kind":"示例","path":"a.md","hash":"h","sections":[{"heading":"做法","kind":"measures","markdown":"**m**","text":"m","line":3}]}"#;
+        let case: Case = serde_json::from_str(json).unwrap();
+        assert_eq!(case.meta.kind, Some(CaseKind::Example));
+        assert_eq!(case.sections[0].kind, SectionKind::Measures);
+        assert_eq!(serde_json::to_string(&case).unwrap(), json);
+    }
+
+    #[test]
     fn headings_map_to_canonical_kinds() {
         use SectionKind::*;
         for (h, k) in [
@@ -278,15 +235,5 @@ mod tests {
         ] {
             assert_eq!(SectionKind::classify(h), k, "heading {h}");
         }
-    }
-
-    #[test]
-    fn region_segments_trim_and_skip_empty() {
-        assert_eq!(region_segments("北京市/海淀区"), vec!["北京市", "海淀区"]);
-        assert_eq!(
-            region_segments(" 湖北省 / 武汉市//江汉区/ "),
-            vec!["湖北省", "武汉市", "江汉区"]
-        );
-        assert!(region_segments("").is_empty());
     }
 }

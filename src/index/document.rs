@@ -13,27 +13,28 @@ use crate::schema::Fields;
 /// The tantivy document of a case.
 pub fn document(fields: &Fields, case: &Case) -> serde_json::Result<TantivyDocument> {
     let mut doc = TantivyDocument::default();
-    doc.add_text(fields.id, &case.id);
+    let meta = &case.meta;
+    doc.add_text(fields.id, &meta.id);
     doc.add_text(fields.path, &case.path);
     doc.add_text(fields.hash, &case.hash);
-    doc.add_text(fields.title, &case.title);
-    if let Some(main) = case.topics.first() {
+    doc.add_text(fields.title, &meta.title);
+    if let Some(main) = meta.topics.first() {
         doc.add_facet(fields.main_topic, Facet::from_path([main.as_str()]));
     }
-    for t in &case.topics {
+    for t in &meta.topics {
         doc.add_text(fields.topics, t);
         doc.add_facet(fields.topic, Facet::from_path([t.as_str()]));
     }
-    for t in &case.tags {
+    for t in &meta.tags {
         doc.add_text(fields.tags, t);
     }
     doc.add_text(fields.measures, case.text_of(SectionKind::Measures));
     doc.add_text(fields.body, case.body_text());
-    let region = case.region_path();
+    let region = meta.region_path();
     if !region.is_empty() {
         doc.add_facet(fields.region, Facet::from_path(region));
     }
-    if let Some(y) = case.year {
+    if let Some(y) = meta.year {
         doc.add_i64(fields.year, y);
     }
     doc.add_text(fields.case, serde_json::to_string(case)?);

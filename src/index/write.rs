@@ -62,7 +62,7 @@ impl Library {
             .iter()
             .map(|c| FileState {
                 path: &c.path,
-                id: &c.id,
+                id: &c.meta.id,
                 hash: &c.hash,
             })
             .collect();
@@ -115,7 +115,7 @@ impl Library {
                 loaded
                     .cases
                     .iter()
-                    .map(|c| (c.id.as_str(), c.hash.as_str())),
+                    .map(|c| (c.meta.id.as_str(), c.hash.as_str())),
             ),
             cases: report.total,
             indexed_at: SystemTime::now()
@@ -219,5 +219,5 @@ fn case_bytes(case: &Case) -> u64 {
         .iter()
         .map(|s| s.markdown.len() as u64)
         .sum::<u64>()
-        + case.title.len() as u64
+        + case.meta.title.len() as u64
 }

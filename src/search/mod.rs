@@ -239,14 +239,14 @@ impl Engine {
         self.check(limit, filters)?;
         let case = self.case(id)?;
         let mut text = case.full_text();
-        for t in case.tags.iter().chain(&case.topics) {
+        for t in case.meta.tags.iter().chain(&case.meta.topics) {
             text.push('\n');
             text.push_str(t);
         }
         let searcher = self.searcher();
         let terms = self.significant_terms(&searcher, &text);
         let mut clauses = vec![(Occur::Should, self.weighted_terms_query(&terms))];
-        for t in &case.topics {
+        for t in &case.meta.topics {
             clauses.push((Occur::Should, query::topic_boost(&self.fields, t, 1.0)));
         }
         let query = Box::new(BooleanQuery::new(clauses));

@@ -102,7 +102,7 @@ impl Highlighter {
             .iter()
             .map(|s| (s.kind, s.text.as_str()))
             .collect();
-        self.snippet_of(&sections, case.summary.as_deref())
+        self.snippet_of(&sections, case.meta.summary.as_deref())
     }
 
     /// The best snippet from a case's sections (kind and plain text, in file order) and summary.
@@ -267,17 +267,12 @@ mod tests {
 
     fn case(sections: &[(SectionKind, &str)]) -> Case {
         Case {
-            id: "a".into(),
-            title: "t".into(),
-            topics: vec![],
-            region: None,
-            community: None,
-            year: None,
-            source: None,
-            source_url: None,
-            tags: vec![],
-            summary: Some("摘要".into()),
-            kind: None,
+            meta: crate::case::CaseMeta {
+                id: "a".into(),
+                title: "t".into(),
+                summary: Some("摘要".into()),
+                ..Default::default()
+            },
             path: "a.md".into(),
             hash: String::new(),
             sections: sections
