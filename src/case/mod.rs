@@ -36,6 +36,9 @@ pub enum SectionKind {
     Lessons,
     /// Any other section (and the text before the first `##`).
     Other,
+    /// The front matter's summary: where a search snippet comes from when no section matches.
+    /// Never the kind of a `##` section.
+    Summary,
 }
 
 impl SectionKind {
@@ -47,6 +50,19 @@ impl SectionKind {
             SectionKind::Outcomes => "outcomes",
             SectionKind::Lessons => "lessons",
             SectionKind::Other => "other",
+            SectionKind::Summary => "summary",
+        }
+    }
+
+    /// The Chinese label shown beside a snippet (`measures` → 做法).
+    pub fn label(self) -> &'static str {
+        match self {
+            SectionKind::Measures => "做法",
+            SectionKind::Background => "背景",
+            SectionKind::Outcomes => "成效",
+            SectionKind::Lessons => "启示",
+            SectionKind::Summary => "摘要",
+            SectionKind::Other => "正文",
         }
     }
 
@@ -88,6 +104,13 @@ impl SectionKind {
             }
         }
         SectionKind::Other
+    }
+}
+
+/// `kind == "measures"`: compares with the name used in JSON.
+impl PartialEq<&str> for SectionKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
     }
 }
 
