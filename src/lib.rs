@@ -3,8 +3,10 @@
 //! Data flows one way:
 //! `corpus/*.md` → [`case::Case`] → tokens ([`analysis`]) → tantivy document ([`schema`],
 //! [`index`]) → query → ranked hits ([`search`]) → JSON / HTML / packet.
-
-#![warn(missing_docs)]
+//!
+//! Public items are documented where there is something to say (units, formats, rules, what
+//! goes wrong); a field named `title` or `year` says what it is. `ARCHITECTURE.md` draws how the
+//! modules depend on each other.
 
 pub mod analysis;
 pub mod case;

@@ -4,52 +4,35 @@
 //! through ammonia, which keeps formatting tags and drops scripts, event-handler attributes,
 //! `javascript:` links and anything else that could act in the reader's browser.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
-use crate::case::{markdown, Case};
+use crate::case::{markdown, Case, CaseMeta, SectionKind};
 
 /// A section ready for display.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RenderedSection {
+pub struct RenderedSection<'a> {
     /// The heading as written.
-    pub heading: String,
-    /// Canonical kind (`measures`, ...).
-    pub kind: &'static str,
+    pub heading: &'a str,
+    pub kind: SectionKind,
     /// The Markdown as written.
-    pub markdown: String,
+    pub markdown: &'a str,
     /// Sanitized HTML.
     pub html: String,
 }
 
-/// A case ready for display: front matter, sections, source.
+/// A case ready for display: its front matter (serialized inline, as in the stored case),
+/// path and rendered sections.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RenderedCase {
-    /// Id.
-    pub id: String,
-    /// Title.
-    pub title: String,
-    /// Topics.
-    pub topics: Vec<String>,
-    /// Region.
-    pub region: Option<String>,
-    /// Community.
-    pub community: Option<String>,
-    /// Year.
-    pub year: Option<i64>,
-    /// `报道` or `示例`.
-    pub kind: Option<&'static str>,
-    /// Source.
-    pub source: Option<String>,
-    /// Source link, only when it is an http(s) URL.
-    pub source_url: Option<String>,
-    /// Tags.
-    pub tags: Vec<String>,
-    /// Summary.
-    pub summary: Option<String>,
+pub struct RenderedCase<'a> {
+    /// The case's front matter, borrowed; a copy only when `source_url` is dropped because it
+    /// is not an http(s) link.
+    #[serde(flatten)]
+    pub meta: Cow<'a, CaseMeta>,
     /// File path in the corpus.
-    pub path: String,
-    /// Sections in file order.
-    pub sections: Vec<RenderedSection>,
+    pub path: &'a str,
+    pub sections: Vec<RenderedSection<'a>>,
 }
 
 /// Markdown → sanitized HTML.
@@ -62,30 +45,25 @@ pub fn markdown_html(md: &str) -> String {
 }
 
 /// Render a case for display.
-pub fn case(c: &Case) -> RenderedCase {
+pub fn case(c: &Case) -> RenderedCase<'_> {
+    let safe = |u: &str| u.starts_with("https://") || u.starts_with("http://");
+    let meta = match c.meta.source_url.as_deref() {
+        Some(u) if !safe(u) => Cow::Owned(CaseMeta {
+            source_url: None,
+            ..c.meta.clone()
+        }),
+        _ => Cow::Borrowed(&c.meta),
+    };
     RenderedCase {
-        id: c.id.clone(),
-        title: c.title.clone(),
-        topics: c.topics.clone(),
-        region: c.region.clone(),
-        community: c.community.clone(),
-        year: c.year,
-        kind: c.kind.map(|k| k.label()),
-        source: c.source.clone(),
-        source_url: c
-            .source_url
-            .clone()
-            .filter(|u| u.starts_with("https://") || u.starts_with("http://")),
-        tags: c.tags.clone(),
-        summary: c.summary.clone(),
-        path: c.path.clone(),
+        meta,
+        path: &c.path,
         sections: c
             .sections
             .iter()
             .map(|s| RenderedSection {
-                heading: s.heading.clone(),
-                kind: s.kind.as_str(),
-                markdown: s.markdown.clone(),
+                heading: &s.heading,
+                kind: s.kind,
+                markdown: &s.markdown,
                 html: markdown_html(&s.markdown),
             })
             .collect(),
@@ -115,8 +93,8 @@ mod tests {
                 "source_url":"javascript:alert(1)","tags":[],"summary":null,"kind":null,"path":"a.md","hash":"","sections":[]}"#,
         )
         .unwrap();
-        assert_eq!(case(&c).source_url, None);
-        c.source_url = Some("https://www.example.org/r".into());
-        assert!(case(&c).source_url.is_some());
+        assert_eq!(case(&c).meta.source_url, None);
+        c.meta.source_url = Some("https://www.example.org/r".into());
+        assert!(case(&c).meta.source_url.is_some());
     }
 }

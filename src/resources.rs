@@ -132,18 +132,6 @@ impl SchemaFiles {
             fields: get("fields.toml"),
         }
     }
-
-    /// Fingerprint of what decides the tokens in the index: dictionary and stop words.
-    pub fn analysis_fingerprint(&self) -> String {
-        fingerprint(&[&self.dict, &self.stopwords])
-    }
-
-    /// Fingerprint of everything the index was built with: analysis files, the field table and
-    /// the code's schema version. A change means the index must be rebuilt.
-    pub fn index_fingerprint(&self) -> String {
-        let version = ResourceFile::inline("version", crate::schema::SCHEMA_VERSION);
-        fingerprint(&[&self.dict, &self.stopwords, &self.fields, &version])
-    }
 }
 
 /// A short hex fingerprint of the texts of `files`.

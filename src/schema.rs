@@ -1,27 +1,19 @@
-//! The tantivy schema: fields, analyzers and ranking boosts.
+//! The tantivy schema: fields, the tokenizer each text field names, and ranking boosts.
 //!
 //! [`FIELDS`] is the single table in code; `schema/fields.toml` documents it for people and a
-//! test keeps the two in agreement.
-
-use std::sync::Arc;
+//! test keeps the two in agreement. As in tantivy, the schema only names its tokenizer
+//! ([`INDEX_TOKENIZER`]); `analysis` registers it on each opened index.
 
 use serde::Deserialize;
 use tantivy::schema::{
     FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions,
     FAST, STORED, STRING,
 };
-use tantivy::tokenizer::TextAnalyzer;
-use tantivy::Index;
 
-use crate::analysis::{Analyzer, Mode};
+pub use crate::analysis::{INDEX_TOKENIZER, QUERY_TOKENIZER};
 
 /// Bumped when the fields or their meaning change in code; part of the index fingerprint.
 pub const SCHEMA_VERSION: &str = "anli-schema-3";
-
-/// Name under which the index-mode tokenizer is registered.
-pub const INDEX_TOKENIZER: &str = "anli";
-/// Name under which the query-mode tokenizer is registered.
-pub const QUERY_TOKENIZER: &str = "anli_query";
 
 /// How a field is stored and searched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -203,18 +195,6 @@ pub fn build_schema() -> Schema {
         }
     }
     b.build()
-}
-
-/// Register anli's tokenizers on `index`, sharing `analyzer`.
-pub fn register_tokenizers(index: &Index, analyzer: &Arc<Analyzer>) {
-    index.tokenizers().register(
-        INDEX_TOKENIZER,
-        TextAnalyzer::from(analyzer.tokenizer(Mode::Index)),
-    );
-    index.tokenizers().register(
-        QUERY_TOKENIZER,
-        TextAnalyzer::from(analyzer.tokenizer(Mode::Query)),
-    );
 }
 
 #[cfg(test)]

@@ -30,7 +30,7 @@ fn at_least_100_cases_and_5_per_topic() {
     assert_eq!(lib.topics.all().len(), 20);
     let mut per_topic: HashMap<&str, usize> = HashMap::new();
     for c in &loaded.cases {
-        for t in &c.topics {
+        for t in &c.meta.topics {
             *per_topic.entry(t.as_str()).or_default() += 1;
         }
     }
@@ -63,12 +63,12 @@ fn cases_have_the_four_sections_and_a_realistic_length() {
             c.path
         );
         assert!(
-            c.region.as_deref().is_some_and(|r| r.contains('/')),
+            c.meta.region.as_deref().is_some_and(|r| r.contains('/')),
             "{} region",
             c.path
         );
         assert!(
-            c.year.is_some() && c.summary.is_some() && !c.tags.is_empty(),
+            c.meta.year.is_some() && c.meta.summary.is_some() && !c.meta.tags.is_empty(),
             "{}",
             c.path
         );
@@ -81,13 +81,16 @@ fn report_based_and_illustrative_cases_say_what_they_are() {
     let reports: Vec<_> = loaded
         .cases
         .iter()
-        .filter(|c| c.kind == Some(CaseKind::Report))
+        .filter(|c| c.meta.kind == Some(CaseKind::Report))
         .collect();
     assert!(reports.len() >= 10, "{} report-based cases", reports.len());
     for c in &reports {
         // The outlet (and the date where the report gives one).
         assert!(
-            c.source.as_deref().is_some_and(|s| s.chars().count() >= 4),
+            c.meta
+                .source
+                .as_deref()
+                .is_some_and(|s| s.chars().count() >= 4),
             "{}: source names the outlet",
             c.path
         );
@@ -95,20 +98,23 @@ fn report_based_and_illustrative_cases_say_what_they_are() {
     for c in loaded
         .cases
         .iter()
-        .filter(|c| c.kind == Some(CaseKind::Example))
+        .filter(|c| c.meta.kind == Some(CaseKind::Example))
     {
         assert!(
-            c.community.as_deref().is_some_and(|s| s.contains("虚构")),
+            c.meta
+                .community
+                .as_deref()
+                .is_some_and(|s| s.contains("虚构")),
             "{}: invented name marked",
             c.path
         );
     }
-    assert!(loaded.cases.iter().all(|c| c.kind.is_some()));
+    assert!(loaded.cases.iter().all(|c| c.meta.kind.is_some()));
     // Many provinces.
     let provinces: std::collections::HashSet<&str> = loaded
         .cases
         .iter()
-        .filter_map(|c| c.region.as_deref()?.split('/').next())
+        .filter_map(|c| c.meta.region.as_deref()?.split('/').next())
         .collect();
     assert!(provinces.len() >= 20, "{} provinces", provinces.len());
 }
@@ -136,7 +142,8 @@ fn judged_query_set_is_complete() {
         queries.len()
     );
     let (_, loaded) = bundled();
-    let ids: std::collections::HashSet<&str> = loaded.cases.iter().map(|c| c.id.as_str()).collect();
+    let ids: std::collections::HashSet<&str> =
+        loaded.cases.iter().map(|c| c.meta.id.as_str()).collect();
     for q in &queries {
         let grades = qrels
             .get(&q.qid)

@@ -312,7 +312,7 @@ fn the_docx_handout_is_a_real_word_document() {
         .collect();
     assert_eq!(h1.len(), r.entries.len() + 1, "{h1:?}");
     for (i, e) in r.entries.iter().enumerate() {
-        let title = &e.case().unwrap().title;
+        let title = &e.case().unwrap().meta.title;
         assert_eq!(h1[i], format!("案例 {}　{title}", i + 1));
     }
     assert!(paras
@@ -371,7 +371,7 @@ fn the_docx_handout_is_a_real_word_document() {
     let text = std::fs::read_to_string(work.path().join("handout.txt")).expect("converted text");
     assert!(text.contains(&r.packet.title), "LibreOffice read the title");
     assert!(
-        text.contains(&first.title),
+        text.contains(&first.meta.title),
         "LibreOffice read the first case"
     );
     assert!(text.contains(&sample), "LibreOffice read the case text");

@@ -8,6 +8,8 @@
 
 use rustc_hash::FxHashMap;
 
+use super::format::{filter_bit, pad8, CODE_TABLE_LEN, HEADER_BYTES, MAGIC};
+
 /// Word id meaning "no word ends here".
 const NO_WORD: u32 = u32::MAX;
 
@@ -17,8 +19,6 @@ pub(super) struct Aligned<B: ?Sized>(pub(super) B);
 
 static PREBUILT: &Aligned<[u8]> =
     &Aligned(*include_bytes!(concat!(env!("OUT_DIR"), "/jieba.dict")));
-
-const MAGIC: &[u8; 8] = b"ANLIDIC1";
 
 /// The prebuilt default dictionary, borrowed from the executable image.
 pub(crate) struct Base {
@@ -39,19 +39,20 @@ impl Base {
     }
 
     fn parse(bytes: &'static [u8]) -> Option<Base> {
-        if bytes.get(..8)? != MAGIC {
+        if bytes.get(..MAGIC.len())? != MAGIC {
             return None;
         }
-        let header: &[u64] = bytemuck::try_cast_slice(bytes.get(8..40)?).ok()?;
+        let header: &[u64] =
+            bytemuck::try_cast_slice(bytes.get(MAGIC.len()..HEADER_BYTES)?).ok()?;
         let [words, units, total, _chars] = <[u64; 4]>::try_from(header).ok()?;
         let (words, units) = (usize::try_from(words).ok()?, usize::try_from(units).ok()?);
-        let mut at = 40;
+        let mut at = HEADER_BYTES;
         let mut take = |len: usize| {
             let s = bytes.get(at..at + len);
-            at = (at + len).next_multiple_of(8);
+            at = pad8(at + len);
             s
         };
-        let codes = bytemuck::try_cast_slice(take(2 * 0x1_0000)?).ok()?;
+        let codes = bytemuck::try_cast_slice(take(2 * CODE_TABLE_LEN)?).ok()?;
         let units = bytemuck::try_cast_slice(take(16 * units)?).ok()?;
         let freqs = bytemuck::try_cast_slice(take(4 * words)?).ok()?;
         let ln_freqs = bytemuck::try_cast_slice(take(8 * words)?).ok()?;
@@ -362,18 +363,74 @@ fn prefetch(unit: &[u32; 4]) {
     let _ = unit;
 }
 
-/// The bit a character code sets in its parent's filter; `build.rs` has the same function.
-#[inline(always)]
-fn filter_bit(code: u32) -> u32 {
-    1 << (code.wrapping_mul(0x9E37_79B1) >> 27)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn chars(s: &str) -> Vec<(u32, char)> {
         s.char_indices().map(|(i, c)| (i as u32, c)).collect()
+    }
+
+    /// `words` written in the prebuilt format and read back in place (leaked: the reader
+    /// borrows its tables for `'static`, as it does from the executable).
+    fn written_and_read(words: &[(&str, u32)]) -> &'static Base {
+        let bytes = super::super::format::dictionary(words);
+        // The reader casts the tables in place, so the bytes must be 8-aligned.
+        let mut aligned = vec![0u64; bytes.len().div_ceil(8)];
+        bytemuck::cast_slice_mut::<u64, u8>(&mut aligned)[..bytes.len()].copy_from_slice(&bytes);
+        let aligned: &'static [u64] = Box::leak(aligned.into_boxed_slice());
+        let read = Base::parse(&bytemuck::cast_slice(aligned)[..bytes.len()]);
+        Box::leak(Box::new(read.expect("the written dictionary parses")))
+    }
+
+    #[test]
+    fn a_tiny_trie_round_trips_through_the_format() {
+        let base = written_and_read(&[
+            ("中", 5),
+            ("中国", 3),
+            ("国", 2),
+            ("中国人", 1),
+            ("人民", 4),
+            ("中", 7),
+        ]);
+        // A word listed twice keeps its last frequency; both count towards the total.
+        assert_eq!((base.len(), base.total), (5, 22));
+        let d = Dictionary::new(base);
+        for (w, f) in [
+            ("中", 7),
+            ("中国", 3),
+            ("国", 2),
+            ("中国人", 1),
+            ("人民", 4),
+        ] {
+            assert!(d.word_id(w).is_some(), "{w}");
+            assert_eq!(d.freq(w, 0), f, "{w}");
+        }
+        for w in ["", "人", "民", "国人", "中国人民", "x"] {
+            assert!(d.word_id(w).is_none(), "{w}");
+        }
+        let text = chars("中国人民");
+        let (mut edges, mut starts) = (Vec::new(), Vec::new());
+        d.dag(&text, &mut edges, &mut starts);
+        let from = |i: usize| -> Vec<u32> {
+            let mut ends: Vec<u32> = edges[starts[i] as usize..starts[i + 1] as usize]
+                .iter()
+                .map(|e| e.end)
+                .collect();
+            ends.sort_unstable();
+            ends
+        };
+        assert_eq!(
+            (from(0), from(1), from(2), from(3)),
+            (vec![1, 2, 3], vec![2], vec![4], vec![])
+        );
+        // Ids follow the sorted keys: the words starting with 中 are neighbours.
+        let mut ids: Vec<u32> = ["中", "中国", "中国人"]
+            .iter()
+            .filter_map(|w| d.word_id(w))
+            .collect();
+        ids.sort_unstable();
+        assert_eq!(ids[2] - ids[0], 2, "{ids:?}");
     }
 
     #[test]

@@ -6,15 +6,9 @@
 //! the cut stays word for word jieba-rs's.
 
 use super::dict::Aligned;
+use super::format::{HMM_HAN_MAX as HAN_MAX, HMM_HAN_MIN as HAN_MIN, MIN_FLOAT};
 
 static PREBUILT: &Aligned<[u8]> = &Aligned(*include_bytes!(concat!(env!("OUT_DIR"), "/jieba.hmm")));
-
-/// jieba's floor for a missing log-probability.
-const MIN_FLOAT: f64 = -3.14e100;
-
-/// The characters the model covers (`[\u4E00-\u9FD5]`).
-const HAN_MIN: u32 = 0x4E00;
-const HAN_MAX: u32 = 0x9FD5;
 
 const BEGIN: u8 = 0;
 const END: u8 = 1;
@@ -53,16 +47,18 @@ impl Hmm {
     /// The built-in model; `None` only if the build produced a malformed table.
     pub(crate) fn get() -> Option<&'static Hmm> {
         static HMM: std::sync::OnceLock<Option<Hmm>> = std::sync::OnceLock::new();
-        HMM.get_or_init(|| {
-            let all: &[[f64; 4]] = bytemuck::try_cast_slice(&PREBUILT.0).ok()?;
-            let (head, emit) = all.split_at_checked(5)?;
-            (emit.len() == (HAN_MAX - HAN_MIN + 1) as usize).then(|| Hmm {
-                start: head[0],
-                trans: [head[1], head[2], head[3], head[4]],
-                emit,
-            })
+        HMM.get_or_init(|| Hmm::parse(&PREBUILT.0)).as_ref()
+    }
+
+    /// Read a table in the prebuilt format (see `format.rs`) in place.
+    fn parse(bytes: &'static [u8]) -> Option<Hmm> {
+        let all: &[[f64; 4]] = bytemuck::try_cast_slice(bytes).ok()?;
+        let (head, emit) = all.split_at_checked(5)?;
+        (emit.len() == (HAN_MAX - HAN_MIN + 1) as usize).then(|| Hmm {
+            start: head[0],
+            trans: [head[1], head[2], head[3], head[4]],
+            emit,
         })
-        .as_ref()
     }
 
     #[inline]
@@ -221,6 +217,26 @@ fn skip_split(bytes: &[u8], from: usize, to: usize, word: &mut impl FnMut(usize,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_table_round_trips_through_the_format() {
+        let len = (HAN_MAX - HAN_MIN + 1) as usize;
+        let mut emit = vec![[MIN_FLOAT; 4]; len];
+        emit[0] = [-1.0, -2.0, -3.0, -4.0];
+        let trans: [f64; 16] = std::array::from_fn(|i| -(i as f64));
+        let bytes = super::super::format::hmm(&[-0.5, -1.5, -2.5, -3.5], &trans, &emit);
+        let floats: Vec<f64> = bytes
+            .chunks_exact(8)
+            .map(|b| f64::from_le_bytes(b.try_into().unwrap()))
+            .collect();
+        let floats: &'static [f64] = Box::leak(floats.into_boxed_slice());
+        let hmm = Hmm::parse(bytemuck::cast_slice(floats)).expect("the written table parses");
+        assert_eq!(hmm.start, [-0.5, -1.5, -2.5, -3.5]);
+        assert_eq!(hmm.trans[3], [-12.0, -13.0, -14.0, -15.0]);
+        assert_eq!(hmm.emit('一'), [-1.0, -2.0, -3.0, -4.0]);
+        assert_eq!(hmm.emit('丁'), [MIN_FLOAT; 4]);
+        assert_eq!(hmm.emit('a'), [MIN_FLOAT; 4], "outside the range");
+    }
 
     fn cut(text: &str) -> Vec<&str> {
         let chars: Vec<(u32, char)> = text.char_indices().map(|(i, c)| (i as u32, c)).collect();

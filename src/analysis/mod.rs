@@ -20,13 +20,16 @@
 //! phrase keeps its gaps on both sides alike).
 
 mod dict;
+// The writing half of the format runs in `build.rs` and in the tests.
+#[cfg_attr(not(test), allow(dead_code))]
+mod format;
 mod hmm;
 mod normalize;
 mod segment;
 mod tokenizer;
 
 pub use normalize::{normalize_char, normalize_str, Normalized};
-pub use tokenizer::{AnliTokenStream, AnliTokenizer};
+pub use tokenizer::{AnliTokenStream, AnliTokenizer, INDEX_TOKENIZER, QUERY_TOKENIZER};
 
 use std::collections::HashMap;
 
@@ -36,7 +39,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use segment::Segmenter;
 
 use crate::error::Error;
-use crate::resources::{ResourceFile, SchemaFiles};
+use crate::resources::{fingerprint, ResourceFile, SchemaFiles};
 
 /// Longest token (in bytes) that is indexed; longer runs (a 10 MB line of digits) are dropped.
 pub const MAX_TOKEN_BYTES: usize = 255;
@@ -115,6 +118,15 @@ impl Analyzer {
     /// Open jieba's default dictionary (prebuilt, nothing to parse), then add our dictionary and
     /// stop words.
     pub fn load(dict: &ResourceFile, stopwords_file: &ResourceFile) -> Result<Analyzer, Error> {
+        Analyzer::load_as(dict, stopwords_file, fingerprint(&[dict, stopwords_file]))
+    }
+
+    /// [`Analyzer::load`] with the fingerprint of the two files already computed.
+    fn load_as(
+        dict: &ResourceFile,
+        stopwords_file: &ResourceFile,
+        fingerprint: String,
+    ) -> Result<Analyzer, Error> {
         let mut segmenter = Segmenter::new()?;
         for (word, freq) in user_words(dict)? {
             // A user word must at least win against its own parts, or it would not be kept
@@ -134,7 +146,6 @@ impl Analyzer {
                 *bits |= 1 << (id % 64);
             }
         }
-        let fingerprint = crate::resources::fingerprint(&[dict, stopwords_file]);
         Ok(Analyzer {
             segmenter,
             stopwords,
@@ -148,13 +159,17 @@ impl Analyzer {
     /// with the same dictionary and stop words returns the same `Arc`.
     pub fn shared(files: &SchemaFiles) -> Result<Arc<Analyzer>, Error> {
         static CACHE: OnceLock<Mutex<HashMap<String, Arc<Analyzer>>>> = OnceLock::new();
-        let key = files.analysis_fingerprint();
+        let key = fingerprint(&[&files.dict, &files.stopwords]);
         let cache = CACHE.get_or_init(Default::default);
         if let Some(found) = cache.lock().map_err(|_| Error::Poisoned)?.get(&key) {
             return Ok(Arc::clone(found));
         }
         let started = std::time::Instant::now();
-        let analyzer = Arc::new(Analyzer::load(&files.dict, &files.stopwords)?);
+        let analyzer = Arc::new(Analyzer::load_as(
+            &files.dict,
+            &files.stopwords,
+            key.clone(),
+        )?);
         tracing::debug!(elapsed = ?started.elapsed(), "loaded jieba dictionary");
         cache
             .lock()

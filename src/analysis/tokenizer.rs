@@ -6,9 +6,31 @@
 
 use std::sync::Arc;
 
-use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
+use tantivy::Index;
 
 use super::{Analyzer, Mode, Normalized, Span};
+
+/// Name under which the index-mode tokenizer is registered; the schema's text fields name it.
+pub const INDEX_TOKENIZER: &str = "anli";
+/// Name under which the query-mode tokenizer is registered.
+pub const QUERY_TOKENIZER: &str = "anli_query";
+
+impl Analyzer {
+    /// Register anli's tokenizers on `index` under [`INDEX_TOKENIZER`] and [`QUERY_TOKENIZER`],
+    /// sharing this analyzer.
+    pub fn register_tokenizers(self: &Arc<Self>, index: &Index) {
+        let tokenizers = index.tokenizers();
+        tokenizers.register(
+            INDEX_TOKENIZER,
+            TextAnalyzer::from(self.tokenizer(Mode::Index)),
+        );
+        tokenizers.register(
+            QUERY_TOKENIZER,
+            TextAnalyzer::from(self.tokenizer(Mode::Query)),
+        );
+    }
+}
 
 /// A tantivy [`Tokenizer`] that segments Chinese with the shared jieba [`Analyzer`].
 ///

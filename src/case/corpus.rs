@@ -124,20 +124,10 @@ pub fn parse_case(
         std::borrow::Cow::Borrowed(text)
     };
     let split = front_matter::split(path, &text)?;
-    let fm = front_matter::parse(path, &split, topics, warnings)?;
+    let meta = front_matter::parse(path, &split, topics, warnings)?;
     let sections = markdown::sections(split.body, split.body_line);
     Ok(Case {
-        id: fm.id,
-        title: fm.title,
-        topics: fm.topics,
-        region: fm.region,
-        community: fm.community,
-        year: fm.year,
-        source: fm.source,
-        source_url: fm.source_url,
-        tags: fm.tags,
-        summary: fm.summary,
-        kind: fm.kind,
+        meta,
         path: rel.to_string(),
         hash,
         sections,
@@ -199,13 +189,13 @@ pub fn load_corpus(
     // Decide who keeps each id.
     let mut owner: HashMap<&str, usize> = HashMap::new();
     for (i, (_, case)) in parsed.iter().enumerate() {
-        let preferred = prefer.get(&case.id).is_some_and(|p| *p == case.path);
-        match owner.get(case.id.as_str()) {
+        let preferred = prefer.get(&case.meta.id).is_some_and(|p| *p == case.path);
+        match owner.get(case.meta.id.as_str()) {
             None => {
-                owner.insert(&case.id, i);
+                owner.insert(&case.meta.id, i);
             }
             Some(_) if preferred => {
-                owner.insert(&case.id, i);
+                owner.insert(&case.meta.id, i);
             }
             Some(_) => {}
         }
@@ -213,16 +203,16 @@ pub fn load_corpus(
     let keep: Vec<bool> = parsed
         .iter()
         .enumerate()
-        .map(|(i, (_, c))| owner.get(c.id.as_str()) == Some(&i))
+        .map(|(i, (_, c))| owner.get(c.meta.id.as_str()) == Some(&i))
         .collect();
     let mut dups = Vec::new();
     for (i, (file, case)) in parsed.iter().enumerate() {
         if !keep[i] {
-            let first = &parsed[owner[case.id.as_str()]].0;
+            let first = &parsed[owner[case.meta.id.as_str()]].0;
             dups.push(CaseError::DuplicateId {
                 path: file.clone(),
                 line: id_line(file),
-                id: case.id.clone(),
+                id: case.meta.id.clone(),
                 first: first.clone(),
             });
         }
@@ -285,7 +275,7 @@ mod tests {
         let bad: Vec<usize> = (0..300).filter(|i| i % 37 == 5).collect();
         assert_eq!(loaded.errors.len(), bad.len());
         assert_eq!(loaded.cases.len(), 300 - bad.len());
-        let ids: Vec<&str> = loaded.cases.iter().map(|c| c.id.as_str()).collect();
+        let ids: Vec<&str> = loaded.cases.iter().map(|c| c.meta.id.as_str()).collect();
         let want: Vec<String> = (0..300)
             .filter(|i| i % 37 != 5)
             .map(|i| format!("elevator-{i:03}"))
@@ -304,7 +294,7 @@ mod tests {
     #[test]
     fn parses_a_case() {
         let c = parse(CASE.as_bytes()).unwrap();
-        assert_eq!(c.id, "elevator-01");
+        assert_eq!(c.meta.id, "elevator-01");
         assert_eq!(c.sections.len(), 3);
         assert_eq!(
             c.section(SectionKind::Measures).unwrap().text,
@@ -322,7 +312,7 @@ mod tests {
         bom.extend_from_slice(crlf.as_bytes());
         let c = parse(&bom).unwrap();
         assert_eq!(c.sections, plain.sections);
-        assert_eq!(c.title, plain.title);
+        assert_eq!(c.meta.title, plain.meta.title);
         assert_ne!(c.hash, plain.hash, "the hash is of the bytes on disk");
     }
 
@@ -369,7 +359,7 @@ mod tests {
         std::fs::write(root.join(".git/x.md"), "not a case").unwrap();
         std::fs::write(root.join("notes.txt"), "not a case").unwrap();
         let loaded = load_corpus(root, &Topics::builtin(), &HashMap::new()).unwrap();
-        let ids: Vec<_> = loaded.cases.iter().map(|c| c.id.as_str()).collect();
+        let ids: Vec<_> = loaded.cases.iter().map(|c| c.meta.id.as_str()).collect();
         assert_eq!(ids, vec!["elevator-01", "elevator-02"]);
         assert_eq!(loaded.cases[1].path, "sub/b.md");
         assert_eq!(loaded.errors.len(), 2, "{:?}", loaded.errors);
@@ -387,7 +377,11 @@ mod tests {
         // An already indexed owner keeps its id even when it sorts later.
         let prefer = HashMap::from([("elevator-01".to_string(), "sub/dup.md".to_string())]);
         let loaded = load_corpus(root, &Topics::builtin(), &prefer).unwrap();
-        let owner = loaded.cases.iter().find(|c| c.id == "elevator-01").unwrap();
+        let owner = loaded
+            .cases
+            .iter()
+            .find(|c| c.meta.id == "elevator-01")
+            .unwrap();
         assert_eq!(owner.path, "sub/dup.md");
     }
 }

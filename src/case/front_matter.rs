@@ -8,7 +8,8 @@ use std::path::Path;
 
 use serde_yaml_ng::Value;
 
-use super::{CaseError, CaseKind, CaseWarning};
+use super::meta::{region_segments, CaseKind, CaseMeta, KNOWN_KEYS};
+use super::{CaseError, CaseWarning};
 use crate::topics::Topics;
 
 /// A file split at its front matter.
@@ -67,47 +68,6 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, CaseError> {
         }),
     }
 }
-
-/// The validated front matter fields.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct FrontMatter {
-    /// `id`.
-    pub id: String,
-    /// `title`.
-    pub title: String,
-    /// `topics`.
-    pub topics: Vec<String>,
-    /// `region`, segments joined by `/`.
-    pub region: Option<String>,
-    /// `community`.
-    pub community: Option<String>,
-    /// `year`.
-    pub year: Option<i64>,
-    /// `source`.
-    pub source: Option<String>,
-    /// `source_url`.
-    pub source_url: Option<String>,
-    /// `tags`.
-    pub tags: Vec<String>,
-    /// `summary`.
-    pub summary: Option<String>,
-    /// `kind`.
-    pub kind: Option<CaseKind>,
-}
-
-const KNOWN_KEYS: &[&str] = &[
-    "id",
-    "title",
-    "topics",
-    "region",
-    "community",
-    "year",
-    "source",
-    "source_url",
-    "tags",
-    "summary",
-    "kind",
-];
 
 struct Ctx<'a> {
     path: &'a Path,
@@ -210,7 +170,7 @@ pub fn parse(
     split: &Split<'_>,
     topics: &Topics,
     warnings: &mut Vec<CaseWarning>,
-) -> Result<FrontMatter, CaseError> {
+) -> Result<CaseMeta, CaseError> {
     let ctx = Ctx { path, split };
     let value: Value = if split.yaml.trim().is_empty() {
         Value::Null
@@ -297,7 +257,7 @@ pub fn parse(
 
     let region = ctx
         .text("region", get("region"))?
-        .map(|r| super::region_segments(&r).join("/"))
+        .map(|r| region_segments(&r).join("/"))
         .filter(|r| !r.is_empty());
 
     let year = match get("year") {
@@ -329,7 +289,7 @@ pub fn parse(
         }
     };
 
-    Ok(FrontMatter {
+    Ok(CaseMeta {
         id,
         title,
         topics: case_topics,
@@ -389,7 +349,7 @@ mod tests {
         ));
     }
 
-    fn parse_text(text: &str) -> (Result<FrontMatter, CaseError>, Vec<CaseWarning>) {
+    fn parse_text(text: &str) -> (Result<CaseMeta, CaseError>, Vec<CaseWarning>) {
         let topics = Topics::builtin();
         let mut w = Vec::new();
         let s = split(&p(), text).unwrap();

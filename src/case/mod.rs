@@ -1,6 +1,7 @@
 //! A case: one Markdown file with YAML front matter and `##` sections.
 //!
 //! This module turns bytes into [`Case`] values and knows nothing of the index.
+//! - [`meta`]: [`CaseMeta`], the fields of the front matter;
 //! - [`front_matter`]: splitting off and validating the front matter;
 //! - [`markdown`]: the one place that owns pulldown-cmark options, and section extraction;
 //! - [`corpus`]: reading a whole folder, with duplicate ids and bad files reported, not fatal.
@@ -8,36 +9,18 @@
 pub mod corpus;
 pub mod front_matter;
 pub mod markdown;
+pub mod meta;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::error::CaseError;
 pub use corpus::{case_files, load_corpus, LoadedCorpus};
+pub use meta::{region_segments, CaseKind, CaseMeta};
 
 /// Largest case file accepted (real cases are a few KB; this keeps a stray dump out).
 pub const MAX_CASE_BYTES: u64 = 2 * 1024 * 1024;
-
-/// Where a case comes from: a published report, or an illustrative case we wrote.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum CaseKind {
-    /// `报道`: built from a published report, which `source` names.
-    #[serde(rename = "报道")]
-    Report,
-    /// `示例`: an illustrative case with an invented community.
-    #[serde(rename = "示例")]
-    Example,
-}
-
-impl CaseKind {
-    /// The Chinese label used in front matter.
-    pub fn label(self) -> &'static str {
-        match self {
-            CaseKind::Report => "报道",
-            CaseKind::Example => "示例",
-        }
-    }
-}
 
 /// The canonical kind of a `##` section.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -53,6 +36,9 @@ pub enum SectionKind {
     Lessons,
     /// Any other section (and the text before the first `##`).
     Other,
+    /// The front matter's summary: where a search snippet comes from when no section matches.
+    /// Never the kind of a `##` section.
+    Summary,
 }
 
 impl SectionKind {
@@ -64,6 +50,19 @@ impl SectionKind {
             SectionKind::Outcomes => "outcomes",
             SectionKind::Lessons => "lessons",
             SectionKind::Other => "other",
+            SectionKind::Summary => "summary",
+        }
+    }
+
+    /// The Chinese label shown beside a snippet (`measures` → 做法).
+    pub fn label(self) -> &'static str {
+        match self {
+            SectionKind::Measures => "做法",
+            SectionKind::Background => "背景",
+            SectionKind::Outcomes => "成效",
+            SectionKind::Lessons => "启示",
+            SectionKind::Summary => "摘要",
+            SectionKind::Other => "正文",
         }
     }
 
@@ -108,6 +107,13 @@ impl SectionKind {
     }
 }
 
+/// `kind == "measures"`: compares with the name used in JSON.
+impl PartialEq<&str> for SectionKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// One `##` section of a case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Section {
@@ -123,34 +129,16 @@ pub struct Section {
     pub line: usize,
 }
 
-/// A parsed case.
+/// A parsed case: its front matter, where it came from, and its sections. Stored in the index
+/// as JSON, the meta fields inline (`{"id": …, "title": …, …, "path": …, "hash": …, "sections": […]}`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Case {
-    /// Unique id: lowercase letters, digits, hyphens.
-    pub id: String,
-    /// Title.
-    pub title: String,
-    /// Topics from the controlled vocabulary.
-    pub topics: Vec<String>,
-    /// Region hierarchy, `省/市/区`.
-    pub region: Option<String>,
-    /// Community name.
-    pub community: Option<String>,
-    /// Year.
-    pub year: Option<i64>,
-    /// Source (outlet and date for reports).
-    pub source: Option<String>,
-    /// Link to the source.
-    pub source_url: Option<String>,
-    /// Free keywords.
-    pub tags: Vec<String>,
-    /// One-paragraph summary.
-    pub summary: Option<String>,
-    /// Report-based or illustrative.
-    pub kind: Option<CaseKind>,
+    /// The front matter.
+    #[serde(flatten)]
+    pub meta: CaseMeta,
     /// Path relative to the corpus folder, `/`-separated.
     pub path: String,
-    /// Content hash of the file (hex).
+    /// Content hash of the file (16 hex digits of BLAKE3).
     pub hash: String,
     /// Sections in file order.
     pub sections: Vec<Section>,
@@ -183,8 +171,9 @@ impl Case {
     /// `keep` accepts, one per line.
     fn text_with(&self, title: bool, keep: impl Fn(&Section) -> bool) -> String {
         let mut out = String::with_capacity(4096);
-        let title = title.then_some(&self.title);
-        for part in [title, self.summary.as_ref(), self.community.as_ref()]
+        let m = &self.meta;
+        let title = title.then_some(&m.title);
+        for part in [title, m.summary.as_ref(), m.community.as_ref()]
             .into_iter()
             .flatten()
         {
@@ -201,23 +190,6 @@ impl Case {
         }
         out
     }
-
-    /// The region's path segments (`["北京市", "海淀区"]`).
-    pub fn region_path(&self) -> Vec<&str> {
-        self.region
-            .as_deref()
-            .map(region_segments)
-            .unwrap_or_default()
-    }
-}
-
-/// Split a region like `北京市/海淀区` into trimmed, non-empty segments.
-pub fn region_segments(region: &str) -> Vec<&str> {
-    region
-        .split(['/', '／'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect()
 }
 
 fn join_texts<'a>(sections: impl Iterator<Item = &'a Section>) -> String {
@@ -229,150 +201,6 @@ fn join_texts<'a>(sections: impl Iterator<Item = &'a Section>) -> String {
         out.push_str(&s.text);
     }
     out
-}
-
-/// A problem with one case file. The file is skipped; other files are still indexed.
-#[derive(Debug, thiserror::Error)]
-pub enum CaseError {
-    /// The file could not be read.
-    #[error("{}: 无法读取：{source}", path.display())]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// What the operating system said.
-        #[source]
-        source: std::io::Error,
-    },
-
-    /// The file is larger than [`MAX_CASE_BYTES`].
-    #[error("{}: 文件太大（{size} 字节，上限 {limit} 字节），不像一个案例", path.display())]
-    TooLarge {
-        /// The file.
-        path: PathBuf,
-        /// Its size in bytes.
-        size: u64,
-        /// The limit.
-        limit: u64,
-    },
-
-    /// The file is not valid UTF-8 (saved as GBK, say).
-    #[error("{}:{line}: 不是 UTF-8 编码（可能存成了 GBK）；请用 UTF-8 重新保存", path.display())]
-    InvalidUtf8 {
-        /// The file.
-        path: PathBuf,
-        /// 1-based line of the first bad byte.
-        line: usize,
-    },
-
-    /// The file does not start with a `---` front matter block.
-    #[error("{}:1: 缺少开头的 front matter（第一行应为 ---，随后写 id、title 等字段，再以 --- 结束）", path.display())]
-    NoFrontMatter {
-        /// The file.
-        path: PathBuf,
-    },
-
-    /// The front matter opens with `---` but never closes.
-    #[error("{}:{line}: front matter 从这一行开始，但没有结束的 --- 行", path.display())]
-    UnclosedFrontMatter {
-        /// The file.
-        path: PathBuf,
-        /// 1-based line of the opening `---`.
-        line: usize,
-    },
-
-    /// The front matter is not valid YAML, or not a mapping.
-    #[error("{}:{line}: front matter 格式错误：{message}", path.display())]
-    Yaml {
-        /// The file.
-        path: PathBuf,
-        /// 1-based line in the file.
-        line: usize,
-        /// What the YAML parser said.
-        message: String,
-    },
-
-    /// A required field (`id`, `title`) is missing or empty.
-    #[error("{}:{line}: 缺少必填字段 {field}", path.display())]
-    MissingField {
-        /// The file.
-        path: PathBuf,
-        /// 1-based line of the front matter start.
-        line: usize,
-        /// The field name.
-        field: &'static str,
-    },
-
-    /// A field has a value of the wrong form.
-    #[error("{}:{line}: 字段 {field} 的值不对：{message}", path.display())]
-    InvalidField {
-        /// The file.
-        path: PathBuf,
-        /// 1-based line of the field.
-        line: usize,
-        /// The field name.
-        field: &'static str,
-        /// What is wrong.
-        message: String,
-    },
-
-    /// A topic is not in `schema/topics.toml`.
-    #[error("{}:{line}: 主题“{topic}”不在主题词表 schema/topics.toml 中{hint}", path.display())]
-    UnknownTopic {
-        /// The file.
-        path: PathBuf,
-        /// 1-based line of the topic.
-        line: usize,
-        /// The unknown topic.
-        topic: String,
-        /// A suggestion (`，是不是“停车管理”？`) or empty.
-        hint: String,
-    },
-
-    /// Another file already uses this id.
-    #[error("{}:{line}: 编号 {id} 与 {} 重复；这个文件未被收录", path.display(), first.display())]
-    DuplicateId {
-        /// The file that was skipped.
-        path: PathBuf,
-        /// 1-based line of its `id`.
-        line: usize,
-        /// The id.
-        id: String,
-        /// The file that keeps the id.
-        first: PathBuf,
-    },
-}
-
-impl CaseError {
-    /// The file at fault.
-    pub fn path(&self) -> &Path {
-        match self {
-            CaseError::Read { path, .. }
-            | CaseError::TooLarge { path, .. }
-            | CaseError::InvalidUtf8 { path, .. }
-            | CaseError::NoFrontMatter { path }
-            | CaseError::UnclosedFrontMatter { path, .. }
-            | CaseError::Yaml { path, .. }
-            | CaseError::MissingField { path, .. }
-            | CaseError::InvalidField { path, .. }
-            | CaseError::UnknownTopic { path, .. }
-            | CaseError::DuplicateId { path, .. } => path,
-        }
-    }
-
-    /// The 1-based line at fault, where there is one.
-    pub fn line(&self) -> Option<usize> {
-        match self {
-            CaseError::Read { .. } | CaseError::TooLarge { .. } => None,
-            CaseError::NoFrontMatter { .. } => Some(1),
-            CaseError::InvalidUtf8 { line, .. }
-            | CaseError::UnclosedFrontMatter { line, .. }
-            | CaseError::Yaml { line, .. }
-            | CaseError::MissingField { line, .. }
-            | CaseError::InvalidField { line, .. }
-            | CaseError::UnknownTopic { line, .. }
-            | CaseError::DuplicateId { line, .. } => Some(*line),
-        }
-    }
 }
 
 /// Something odd in a case file that does not stop it from being indexed (an unknown key).
@@ -395,6 +223,15 @@ impl std::fmt::Display for CaseWarning {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_stored_json_keeps_the_meta_fields_inline_in_their_order() {
+        let json = r#"{"id":"a-1","title":"t","topics":["加装电梯"],"region":"北京市/海淀区","community":null,"year":2023,"source":null,"source_url":null,"tags":["加梯"],"summary":"s","kind":"示例","path":"a.md","hash":"h","sections":[{"heading":"做法","kind":"measures","markdown":"**m**","text":"m","line":3}]}"#;
+        let case: Case = serde_json::from_str(json).unwrap();
+        assert_eq!(case.meta.kind, Some(CaseKind::Example));
+        assert_eq!(case.sections[0].kind, SectionKind::Measures);
+        assert_eq!(serde_json::to_string(&case).unwrap(), json);
+    }
 
     #[test]
     fn headings_map_to_canonical_kinds() {
@@ -421,15 +258,5 @@ mod tests {
         ] {
             assert_eq!(SectionKind::classify(h), k, "heading {h}");
         }
-    }
-
-    #[test]
-    fn region_segments_trim_and_skip_empty() {
-        assert_eq!(region_segments("北京市/海淀区"), vec!["北京市", "海淀区"]);
-        assert_eq!(
-            region_segments(" 湖北省 / 武汉市//江汉区/ "),
-            vec!["湖北省", "武汉市", "江汉区"]
-        );
-        assert!(region_segments("").is_empty());
     }
 }

@@ -210,7 +210,8 @@ fn check(g: &Global) -> Result<Outcome> {
     for e in &loaded.errors {
         eprintln!("错误 {e}");
     }
-    let ids: std::collections::HashSet<&str> = loaded.cases.iter().map(|c| c.id.as_str()).collect();
+    let ids: std::collections::HashSet<&str> =
+        loaded.cases.iter().map(|c| c.meta.id.as_str()).collect();
     let packet_problems =
         anli::packet::PacketStore::new(&g.packets).problems(|id| ids.contains(id))?;
     for p in &packet_problems {

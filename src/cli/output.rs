@@ -51,7 +51,7 @@ pub fn results(r: &SearchResults, json: bool, offset: usize) -> anyhow::Result<(
         }
         meta.push(format!("相关度 {:.2}", h.score));
         writeln!(out, "   {}", meta.join(" · "))?;
-        let label = anli::search::snippet::section_label(&h.section);
+        let label = h.section.label();
         writeln!(
             out,
             "   【{label}】{}\n",

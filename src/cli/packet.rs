@@ -310,7 +310,7 @@ fn show(r: &Resolved) -> Result<()> {
     writeln!(out)?;
     for (i, e) in r.entries.iter().enumerate() {
         match e.case() {
-            Some(c) => writeln!(out, "{}. {}  [{}]", i + 1, c.title, c.id)?,
+            Some(c) => writeln!(out, "{}. {}  [{}]", i + 1, c.meta.title, c.meta.id)?,
             None => writeln!(out, "{}. （缺失：已不在案例库中）  [{}]", i + 1, e.id())?,
         }
         if !e.note().is_empty() {

@@ -114,7 +114,7 @@ pub fn docx(r: &Resolved) -> Result<Vec<u8>> {
     );
     for (i, e) in r.entries.iter().enumerate() {
         let title = match e.case() {
-            Some(c) => c.title.clone(),
+            Some(c) => c.meta.title.clone(),
             None => format!("（缺失）{}", e.id()),
         };
         doc = doc.add_paragraph(text_para(&format!("{}. {title}", i + 1)));
@@ -124,7 +124,7 @@ pub fn docx(r: &Resolved) -> Result<Vec<u8>> {
     }
     for (i, e) in r.entries.iter().enumerate() {
         let title = match e.case() {
-            Some(c) => format!("案例 {}　{}", i + 1, c.title),
+            Some(c) => format!("案例 {}　{}", i + 1, c.meta.title),
             None => format!("案例 {}　（缺失）{}", i + 1, e.id()),
         };
         doc = doc.add_paragraph(styled("Heading1", &title).page_break_before(true));
@@ -133,7 +133,7 @@ pub fn docx(r: &Resolved) -> Result<Vec<u8>> {
                 doc = doc
                     .add_paragraph(Paragraph::new().add_run(run(source_line(c)).color("555555")));
                 doc = note(doc, e.note());
-                if let Some(s) = c.summary.as_deref().filter(|s| !s.trim().is_empty()) {
+                if let Some(s) = c.meta.summary.as_deref().filter(|s| !s.trim().is_empty()) {
                     doc = doc.add_paragraph(
                         Paragraph::new()
                             .add_run(run("摘要：").bold())

@@ -36,7 +36,7 @@ impl Entry {
     /// The case id.
     pub fn id(&self) -> &str {
         match self {
-            Entry::Found { case, .. } => &case.id,
+            Entry::Found { case, .. } => &case.meta.id,
             Entry::Missing { id, .. } => id,
         }
     }
@@ -182,6 +182,7 @@ pub fn short(fingerprint: &str) -> &str {
 
 /// A case's source line: 来源 · 类型 · 地区 · 年份 · 编号.
 pub fn source_line(case: &Case) -> String {
+    let case = &case.meta;
     let mut parts = Vec::new();
     if let Some(s) = case.source.as_deref().filter(|s| !s.trim().is_empty()) {
         parts.push(format!("来源：{}", s.trim()));
@@ -215,7 +216,7 @@ pub fn markdown(r: &Resolved) -> String {
     out.push_str("\n## 目录\n\n");
     for (i, e) in r.entries.iter().enumerate() {
         let title = match e.case() {
-            Some(c) => c.title.clone(),
+            Some(c) => c.meta.title.clone(),
             None => format!("（缺失）{}", e.id()),
         };
         let _ = writeln!(out, "{}. {title}", i + 1);
@@ -227,10 +228,10 @@ pub fn markdown(r: &Resolved) -> String {
         out.push('\n');
         match e.case() {
             Some(c) => {
-                let _ = writeln!(out, "## 案例 {}　{}\n", i + 1, c.title);
+                let _ = writeln!(out, "## 案例 {}　{}\n", i + 1, c.meta.title);
                 let _ = writeln!(out, "*{}*\n", source_line(c));
                 note_md(&mut out, e.note());
-                if let Some(s) = c.summary.as_deref().filter(|s| !s.trim().is_empty()) {
+                if let Some(s) = c.meta.summary.as_deref().filter(|s| !s.trim().is_empty()) {
                     let _ = writeln!(out, "**摘要：**{}\n", s.trim());
                 }
                 for s in &c.sections {
@@ -302,11 +303,11 @@ fn demote_headings(md: &str) -> String {
 }
 
 #[derive(Serialize)]
-struct HtmlEntry {
+struct HtmlEntry<'a> {
     number: usize,
     id: String,
     note: String,
-    case: Option<render::RenderedCase>,
+    case: Option<render::RenderedCase<'a>>,
     source_line: String,
     missing: String,
 }
@@ -318,7 +319,7 @@ pub fn html(r: &Resolved) -> Result<String> {
     let mut env = minijinja::Environment::new();
     env.add_template("handout.html", HTML_TEMPLATE)
         .map_err(|e| Error::PacketExport(e.to_string()))?;
-    let entries: Vec<HtmlEntry> = r
+    let entries: Vec<HtmlEntry<'_>> = r
         .entries
         .iter()
         .enumerate()
@@ -356,17 +357,19 @@ mod tests {
 
     fn case(id: &str, title: &str) -> Case {
         Case {
-            id: id.into(),
-            title: title.into(),
-            topics: vec!["加装电梯".into()],
-            region: Some("浙江省/杭州市/拱墅区".into()),
-            community: Some("示例社区（虚构）".into()),
-            year: Some(2023),
-            source: Some("示例案例".into()),
-            source_url: None,
-            tags: vec![],
-            summary: Some("一楼住户担心采光，社区党委请设计单位出了三个方案。".into()),
-            kind: Some(crate::case::CaseKind::Example),
+            meta: crate::case::CaseMeta {
+                id: id.into(),
+                title: title.into(),
+                topics: vec!["加装电梯".into()],
+                region: Some("浙江省/杭州市/拱墅区".into()),
+                community: Some("示例社区（虚构）".into()),
+                year: Some(2023),
+                source: Some("示例案例".into()),
+                source_url: None,
+                tags: vec![],
+                summary: Some("一楼住户担心采光，社区党委请设计单位出了三个方案。".into()),
+                kind: Some(crate::case::CaseKind::Example),
+            },
             path: format!("{id}.md"),
             hash: String::new(),
             sections: vec![

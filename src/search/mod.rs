@@ -1,5 +1,6 @@
 //! Ranked search and similar cases over the index. Knows nothing of HTTP.
 
+mod check;
 pub mod facets;
 pub mod fusion;
 pub mod query;
@@ -20,6 +21,8 @@ pub use facets::{FacetCount, Facets};
 pub use query::{Filters, QueryPlan};
 pub use snippet::{Highlighter, Snippet};
 pub use synonyms::Synonyms;
+
+pub use crate::error::QueryError;
 
 use crate::analysis::{Analyzer, Mode};
 use crate::case::{Case, SectionKind};
@@ -65,8 +68,8 @@ pub struct Hit {
     pub year: Option<i64>,
     /// HTML-escaped passage with `<em>` around matches.
     pub snippet: String,
-    /// The section the snippet came from (`measures` = 做法).
-    pub section: String,
+    /// Where the snippet came from (`measures` = 做法), serialized as its name.
+    pub section: SectionKind,
 }
 
 /// A ranked result list. Serializes to the `--json` shape other tools depend on.
@@ -149,30 +152,6 @@ impl Engine {
         QueryPlan::build(text, &self.analyzer, &self.synonyms, &self.topics)
     }
 
-    fn check(&self, limit: usize, filters: &Filters) -> Result<()> {
-        if limit == 0 || limit > MAX_LIMIT {
-            return Err(Error::InvalidQuery(format!(
-                "结果条数应在 1 到 {MAX_LIMIT} 之间"
-            )));
-        }
-        if let Some(t) = &filters.topic {
-            if !self.topics.contains(t) {
-                return Err(Error::InvalidQuery(format!(
-                    "没有“{t}”这个主题（可用主题：{}）",
-                    self.topics.names().collect::<Vec<_>>().join("、")
-                )));
-            }
-        }
-        if let (Some(a), Some(b)) = (filters.year_from, filters.year_to) {
-            if a > b {
-                return Err(Error::InvalidQuery(format!(
-                    "起始年份 {a} 晚于截止年份 {b}"
-                )));
-            }
-        }
-        Ok(())
-    }
-
     /// Ranked search.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
         self.search_inner(req, None)
@@ -191,11 +170,12 @@ impl Engine {
         facets: Option<&mut Facets>,
     ) -> Result<SearchResults> {
         self.check(req.limit, &req.filters)?;
+        if req.query.trim().is_empty() {
+            return Err(QueryError::Empty.into());
+        }
         let plan = self.plan(&req.query);
         if plan.is_empty() {
-            return Err(Error::InvalidQuery(
-                "查询里没有可检索的词（只有标点或“的、了、怎么办”这类常用词），请换个说法".into(),
-            ));
+            return Err(QueryError::NoTerms.into());
         }
         let searcher = self.searcher();
         let query = plan.to_query(&self.fields, &searcher);
@@ -241,14 +221,14 @@ impl Engine {
         self.check(limit, filters)?;
         let case = self.case(id)?;
         let mut text = case.full_text();
-        for t in case.tags.iter().chain(&case.topics) {
+        for t in case.meta.tags.iter().chain(&case.meta.topics) {
             text.push('\n');
             text.push_str(t);
         }
         let searcher = self.searcher();
         let terms = self.significant_terms(&searcher, &text);
         let mut clauses = vec![(Occur::Should, self.weighted_terms_query(&terms))];
-        for t in &case.topics {
+        for t in &case.meta.topics {
             clauses.push((Occur::Should, query::topic_boost(&self.fields, t, 1.0)));
         }
         let query = Box::new(BooleanQuery::new(clauses));
@@ -270,6 +250,9 @@ impl Engine {
         filters: &Filters,
     ) -> Result<SearchResults> {
         self.check(limit, filters)?;
+        if text.trim().is_empty() {
+            return Err(QueryError::Empty.into());
+        }
         let searcher = self.searcher();
         // A described problem of a few sentences is searched like a query (synonyms, topic
         // aliases); a long text (a whole case) by its most distinctive words.
@@ -277,9 +260,7 @@ impl Engine {
             if text.chars().count() <= SHORT_TEXT_CHARS {
                 let plan = self.plan(text);
                 if plan.is_empty() {
-                    return Err(Error::InvalidQuery(
-                        "这段文字里没有能用来找相似案例的词".into(),
-                    ));
+                    return Err(QueryError::NoSimilarTerms.into());
                 }
                 (
                     plan.to_query(&self.fields, &searcher),
@@ -288,9 +269,7 @@ impl Engine {
             } else {
                 let terms = self.significant_terms(&searcher, text);
                 if terms.is_empty() {
-                    return Err(Error::InvalidQuery(
-                        "这段文字里没有能用来找相似案例的词".into(),
-                    ));
+                    return Err(QueryError::NoSimilarTerms.into());
                 }
                 (self.weighted_terms_query(&terms), Highlighter::new(&terms))
             };
@@ -437,7 +416,7 @@ impl Engine {
                     region: case.region,
                     year: case.year,
                     snippet: snippet.html,
-                    section: snippet.section.to_string(),
+                    section: snippet.section,
                 })
             })?;
             hits.push(hit);

@@ -11,18 +11,6 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use crate::analysis::Normalized;
 use crate::case::{Case, SectionKind};
 
-/// The Chinese label of a snippet's section name (`measures` → 做法), for display.
-pub fn section_label(section: &str) -> &'static str {
-    match section {
-        "measures" => "做法",
-        "background" => "背景",
-        "outcomes" => "成效",
-        "lessons" => "启示",
-        "summary" => "摘要",
-        _ => "正文",
-    }
-}
-
 /// Target snippet length in characters.
 pub const SNIPPET_CHARS: usize = 120;
 
@@ -31,12 +19,12 @@ pub const SNIPPET_CHARS: usize = 120;
 pub struct Snippet {
     /// HTML-escaped text with `<em>` around matches.
     pub html: String,
-    /// `measures`, `background`, `outcomes`, `lessons`, `other` or `summary`.
-    pub section: &'static str,
+    /// Where it came from: a section, or the summary.
+    pub section: SectionKind,
 }
 
-/// A section that matched: score, its text, the matches, and the section name.
-type Candidate<'a> = (f32, &'a str, Vec<(usize, usize, usize)>, &'static str);
+/// A section that matched: score, its text, the matches, and where it came from.
+type Candidate<'a> = (f32, &'a str, Vec<(usize, usize, usize)>, SectionKind);
 
 /// Finds and marks query terms in case text.
 #[derive(Debug, Clone)]
@@ -102,7 +90,7 @@ impl Highlighter {
             .iter()
             .map(|s| (s.kind, s.text.as_str()))
             .collect();
-        self.snippet_of(&sections, case.summary.as_deref())
+        self.snippet_of(&sections, case.meta.summary.as_deref())
     }
 
     /// The best snippet from a case's sections (kind and plain text, in file order) and summary.
@@ -121,7 +109,7 @@ impl Highlighter {
                 }
                 let score = self.score(&m);
                 if best.as_ref().is_none_or(|b| score > b.0) {
-                    best = Some((score, text, m, kind.as_str()));
+                    best = Some((score, text, m, kind));
                 }
             }
             if best.is_some() {
@@ -132,7 +120,7 @@ impl Highlighter {
             if let Some(summary) = summary {
                 let m = self.matches(summary, &mut norm);
                 if !m.is_empty() {
-                    best = Some((0.0, summary, m, "summary"));
+                    best = Some((0.0, summary, m, SectionKind::Summary));
                 }
             }
         }
@@ -146,10 +134,10 @@ impl Highlighter {
                 let (text, section) = sections
                     .iter()
                     .find(|(k, _)| *k == SectionKind::Measures)
-                    .map(|&(_, t)| (t, "measures"))
-                    .or_else(|| summary.map(|s| (s, "summary")))
-                    .or_else(|| sections.first().map(|&(k, t)| (t, k.as_str())))
-                    .unwrap_or(("", "summary"));
+                    .map(|&(_, t)| (t, SectionKind::Measures))
+                    .or_else(|| summary.map(|s| (s, SectionKind::Summary)))
+                    .or_else(|| sections.first().map(|&(k, t)| (t, k)))
+                    .unwrap_or(("", SectionKind::Summary));
                 Snippet {
                     html: self.window(text, &[]),
                     section,
@@ -267,17 +255,12 @@ mod tests {
 
     fn case(sections: &[(SectionKind, &str)]) -> Case {
         Case {
-            id: "a".into(),
-            title: "t".into(),
-            topics: vec![],
-            region: None,
-            community: None,
-            year: None,
-            source: None,
-            source_url: None,
-            tags: vec![],
-            summary: Some("摘要".into()),
-            kind: None,
+            meta: crate::case::CaseMeta {
+                id: "a".into(),
+                title: "t".into(),
+                summary: Some("摘要".into()),
+                ..Default::default()
+            },
             path: "a.md".into(),
             hash: String::new(),
             sections: sections
@@ -351,7 +334,7 @@ mod tests {
             h.snippet(&c),
             Snippet {
                 html: "先摸底，再议事。".into(),
-                section: "measures"
+                section: SectionKind::Measures
             }
         );
     }

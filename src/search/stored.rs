@@ -49,10 +49,10 @@ mod tests {
             (hit.id.as_str(), hit.title.as_str()),
             ("elevator-09", "老楼加梯")
         );
-        assert_eq!(hit.topics, case.topics);
+        assert_eq!(hit.topics, case.meta.topics);
         assert_eq!(
             (hit.region.clone(), hit.year),
-            (case.region.clone(), case.year)
+            (case.meta.region.clone(), case.meta.year)
         );
         let sections: Vec<(SectionKind, &str)> = hit
             .sections

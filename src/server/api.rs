@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{AppState, MAX_OFFSET, MAX_QUERY_CHARS, MAX_TEXT_CHARS};
 use crate::case::front_matter::valid_id;
-use crate::error::Error;
+use crate::error::{Error, QueryError};
 use crate::search::{Facets, Filters, Hit, SearchRequest, MAX_LIMIT};
 
 /// An API error: a status and a JSON body `{code, message}`.
@@ -68,7 +68,7 @@ impl IntoResponse for ApiError {
 impl From<Error> for ApiError {
     fn from(e: Error) -> ApiError {
         match e {
-            Error::InvalidQuery(m) => ApiError::bad("invalid_query", m),
+            Error::InvalidQuery(q) => ApiError::from(q),
             Error::CaseNotFound(id) => ApiError::not_found(format!("没有编号为“{id}”的案例")),
             e @ Error::PacketNotFound(_) => ApiError::not_found(e.to_string()),
             e @ Error::BadPacketName(_) => ApiError::bad("bad_packet_name", e.to_string()),
@@ -103,6 +103,20 @@ impl From<Error> for ApiError {
                 }
             }
         }
+    }
+}
+
+impl From<QueryError> for ApiError {
+    fn from(e: QueryError) -> ApiError {
+        let code = match e {
+            QueryError::Empty => "empty_query",
+            QueryError::NoTerms | QueryError::NoSimilarTerms => "invalid_query",
+            QueryError::UnknownTopic { .. } => "unknown_topic",
+            QueryError::YearRange { .. } => "bad_year",
+            QueryError::Limit { .. } => "bad_limit",
+            QueryError::TooLong { .. } => "query_too_long",
+        };
+        ApiError::bad(code, e.to_string())
     }
 }
 
@@ -247,10 +261,10 @@ fn parse_year(name: &str, v: &Option<String>) -> Result<Option<i64>, ApiError> {
 }
 
 impl SearchParams {
-    /// The query text, checked: not empty, at most [`MAX_QUERY_CHARS`].
+    /// The query text, trimmed, at most [`MAX_QUERY_CHARS`] (an empty one is the engine's to
+    /// refuse).
     pub fn query(&self) -> Result<String, ApiError> {
-        let q = blank(&self.q)
-            .ok_or_else(|| ApiError::bad("empty_query", "请输入要查找的内容（参数 q）"))?;
+        let q = blank(&self.q).unwrap_or("");
         if q.chars().count() > MAX_QUERY_CHARS {
             return Err(ApiError::bad(
                 "query_too_long",
@@ -260,29 +274,14 @@ impl SearchParams {
         Ok(q.to_string())
     }
 
-    /// The filters, checked against the topic vocabulary.
-    pub fn filters(&self, state: &AppState) -> Result<Filters, ApiError> {
-        let topic = blank(&self.topic).map(str::to_string);
-        if let Some(t) = &topic {
-            if !state.engine().topics().contains(t) {
-                return Err(ApiError::bad("unknown_topic", format!("没有“{t}”这个主题")));
-            }
-        }
-        let filters = Filters {
-            topic,
+    /// The filters as given (the engine checks the topic and the year range).
+    pub fn filters(&self) -> Result<Filters, ApiError> {
+        Ok(Filters {
+            topic: blank(&self.topic).map(str::to_string),
             region: blank(&self.region).map(str::to_string),
             year_from: parse_year("year_from", &self.year_from)?,
             year_to: parse_year("year_to", &self.year_to)?,
-        };
-        if let (Some(a), Some(b)) = (filters.year_from, filters.year_to) {
-            if a > b {
-                return Err(ApiError::bad(
-                    "bad_year",
-                    format!("year_from {a} 晚于 year_to {b}"),
-                ));
-            }
-        }
-        Ok(filters)
+        })
     }
 }
 
@@ -314,7 +313,7 @@ pub fn run_search(
         query: p.query()?,
         limit,
         offset,
-        filters: p.filters(state)?,
+        filters: p.filters()?,
     };
     let (results, facets) = state.engine().search_with_facets(&req)?;
     Ok(SearchResponse {
@@ -334,9 +333,6 @@ pub async fn search(
 ) -> Result<Json<SearchResponse>, ApiError> {
     let Query(p) = params?;
     let limit = parse_count("limit", &p.limit, 10, MAX_LIMIT)?;
-    if limit == 0 {
-        return Err(ApiError::bad("bad_limit", "limit 至少为 1"));
-    }
     let offset = parse_count("offset", &p.offset, 0, MAX_OFFSET)?;
     Ok(Json(run_search(&state, &p, limit, offset)?))
 }
@@ -397,9 +393,6 @@ pub async fn similar_to_text(
 ) -> Result<Response, ApiError> {
     let Json(body) = body?;
     let text = body.text.trim();
-    if text.is_empty() {
-        return Err(ApiError::bad("empty_query", "请在 text 中描述遇到的问题"));
-    }
     if text.chars().count() > MAX_TEXT_CHARS {
         return Err(ApiError::bad(
             "query_too_long",
@@ -407,12 +400,6 @@ pub async fn similar_to_text(
         ));
     }
     let limit = body.limit.unwrap_or(5);
-    if limit == 0 || limit > MAX_LIMIT {
-        return Err(ApiError::bad(
-            "bad_limit",
-            format!("limit 应在 1 到 {MAX_LIMIT} 之间"),
-        ));
-    }
     let engine_state = state.clone();
     let text = text.to_string();
     let r = tokio::task::spawn_blocking(move || {

@@ -96,10 +96,10 @@ impl From<&Resolved> for PacketView {
                         id: e.id().to_string(),
                         note: e.note().to_string(),
                         missing: c.is_none(),
-                        title: c.map(|c| c.title.clone()),
-                        region: c.and_then(|c| c.region.clone()),
-                        year: c.and_then(|c| c.year),
-                        topics: c.map(|c| c.topics.clone()).unwrap_or_default(),
+                        title: c.map(|c| c.meta.title.clone()),
+                        region: c.and_then(|c| c.meta.region.clone()),
+                        year: c.and_then(|c| c.meta.year),
+                        topics: c.map(|c| c.meta.topics.clone()).unwrap_or_default(),
                     }
                 })
                 .collect(),

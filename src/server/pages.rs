@@ -11,7 +11,6 @@ use serde::Serialize;
 use super::api::{self, ApiError, SearchParams};
 use super::{AppState, MAX_OFFSET};
 use crate::case::front_matter::valid_id;
-use crate::search::snippet::section_label;
 use crate::search::{FacetCount, Filters};
 
 /// Results per page on the web page.
@@ -193,7 +192,12 @@ pub async fn search(
         Ok(r) => (Some(r), None),
         Err(e) => (None, Some(e)),
     };
-    let filters = p.filters(&state).unwrap_or(Filters::default());
+    // Filters the engine refused are not offered as links.
+    let filters = p
+        .filters()
+        .ok()
+        .filter(|f| state.engine().check_filters(f).is_ok())
+        .unwrap_or_default();
     let region = filters.region.as_deref();
     let topic = filters.topic.as_deref();
     let yf = filters.year_from.map(|y| y.to_string());
@@ -270,7 +274,7 @@ pub async fn search(
         .map(|h| HitView {
             url: format!("/cases/{}?{case_q}", h.id),
             matched: marked_words(&h.snippet),
-            section: section_label(&h.section),
+            section: h.section.label(),
             score: format!("{:.1}", h.score),
             id: h.id,
             title: h.title,

@@ -1,10 +1,18 @@
-//! The library's error type. Messages are Chinese (they are shown to secretaries and
+//! The library's error types. Messages are Chinese (they are shown to secretaries and
 //! maintainers) and start with `path:line:` where an input file was at fault, like a compiler's,
 //! so editors can jump to the spot.
+//!
+//! They sit at the bottom of the module graph, so every module can return them: [`Error`], and
+//! the errors of one case file ([`CaseError`], re-exported by `case`) and of a search request
+//! ([`QueryError`], re-exported by `search`).
+
+mod case;
+mod query;
 
 use std::path::PathBuf;
 
-use crate::case::CaseError;
+pub use case::CaseError;
+pub use query::QueryError;
 
 /// Everything that can go wrong in the library.
 #[derive(Debug, thiserror::Error)]
@@ -73,8 +81,8 @@ pub enum Error {
     },
 
     /// A search request cannot be answered as given (empty query, unknown topic, bad range).
-    #[error("{0}")]
-    InvalidQuery(String),
+    #[error(transparent)]
+    InvalidQuery(#[from] QueryError),
 
     /// No case with this id is in the index.
     #[error("没有编号为“{0}”的案例")]

@@ -1,0 +1,50 @@
+//! Why a search request cannot be answered as given. The engine checks requests; the CLI prints
+//! these messages and the service maps each kind to its HTTP error code.
+
+/// A search or similar-cases request the engine refuses.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QueryError {
+    /// Nothing was typed.
+    #[error("请输入要查找的内容")]
+    Empty,
+
+    /// The query has only punctuation and stop words.
+    #[error("查询里没有可检索的词（只有标点或“的、了、怎么办”这类常用词），请换个说法")]
+    NoTerms,
+
+    /// A text to find similar cases for has no usable word.
+    #[error("这段文字里没有能用来找相似案例的词")]
+    NoSimilarTerms,
+
+    /// The topic filter names no topic of `schema/topics.toml`.
+    #[error("没有“{topic}”这个主题（可用主题：{available}）")]
+    UnknownTopic {
+        /// The topic asked for.
+        topic: String,
+        /// The vocabulary, `、`-separated.
+        available: String,
+    },
+
+    /// The year range is empty.
+    #[error("起始年份 {from} 晚于截止年份 {to}")]
+    YearRange {
+        /// First year asked for.
+        from: i64,
+        /// Last year asked for.
+        to: i64,
+    },
+
+    /// The number of results asked for is 0 or above the limit.
+    #[error("结果条数应在 1 到 {max} 之间")]
+    Limit {
+        /// The most that may be asked for.
+        max: usize,
+    },
+
+    /// The query is longer than a search accepts.
+    #[error("查询太长（超过 {max} 字）")]
+    TooLong {
+        /// The longest query accepted, in characters.
+        max: usize,
+    },
+}
