@@ -58,6 +58,7 @@ fn req(q: &str) -> SearchRequest {
         limit: 10,
         offset: 0,
         filters: Filters::default(),
+        mode: Default::default(),
     }
 }
 

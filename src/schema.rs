@@ -13,7 +13,7 @@ use tantivy::schema::{
 pub use crate::analysis::{INDEX_TOKENIZER, QUERY_TOKENIZER};
 
 /// Bumped when the fields or their meaning change in code; part of the index fingerprint.
-pub const SCHEMA_VERSION: &str = "anli-schema-3";
+pub const SCHEMA_VERSION: &str = "anli-schema-4";
 
 /// How a field is stored and searched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -29,6 +29,8 @@ pub enum FieldKind {
     I64,
     /// Stored only.
     Stored,
+    /// Bytes in a column (the case's packed meaning vectors).
+    Bytes,
 }
 
 /// One row of the field table.
@@ -77,6 +79,7 @@ pub const FIELDS: &[FieldSpec] = &[
     spec("region", FieldKind::Facet, 0.0, false, false),
     spec("year", FieldKind::I64, 0.0, false, true),
     spec("case", FieldKind::Stored, 0.0, true, false),
+    spec("vector", FieldKind::Bytes, 0.0, false, true),
 ];
 
 /// Handles to the fields of a built schema.
@@ -108,6 +111,8 @@ pub struct Fields {
     pub year: Field,
     /// `case` (stored JSON).
     pub case: Field,
+    /// `vector`: the packed meaning vectors ([`crate::embed::pack`]).
+    pub vector: Field,
 }
 
 impl Fields {
@@ -128,6 +133,7 @@ impl Fields {
             region: f("region")?,
             year: f("year")?,
             case: f("case")?,
+            vector: f("vector")?,
         })
     }
 
@@ -191,6 +197,9 @@ pub fn build_schema() -> Schema {
             }
             FieldKind::Stored => {
                 b.add_text_field(s.name, TextOptions::default().set_stored());
+            }
+            FieldKind::Bytes => {
+                b.add_bytes_field(s.name, FAST);
             }
         }
     }

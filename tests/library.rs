@@ -29,6 +29,7 @@ fn search_with(l: &Library, q: &str, filters: Filters) -> Vec<String> {
             limit: 10,
             offset: 0,
             filters,
+            mode: Default::default(),
         })
         .expect("search works")
         .hits
@@ -215,6 +216,7 @@ fn filters_by_topic_region_prefix_and_year() {
             topic: Some("天气".into()),
             ..Filters::default()
         },
+        mode: Default::default(),
     });
     assert!(matches!(bad, Err(anli::Error::InvalidQuery(_))));
 }
@@ -231,6 +233,7 @@ fn snippets_come_from_measures_with_highlights() {
             limit: 5,
             offset: 0,
             filters: Filters::default(),
+            mode: Default::default(),
         })
         .unwrap();
     let hit = &r.hits[0];
@@ -243,6 +246,7 @@ fn snippets_come_from_measures_with_highlights() {
             limit: 5,
             offset: 0,
             filters: Filters::default(),
+            mode: Default::default(),
         })
         .unwrap();
     assert_eq!(r.hits[0].section, "background", "{:?}", r.hits[0]);

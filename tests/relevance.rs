@@ -60,6 +60,7 @@ fn each_topic_alias_finds_that_topics_cases_first() {
                     limit: 3,
                     offset: 0,
                     filters: Filters::default(),
+                    mode: Default::default(),
                 })
                 .unwrap();
             let top = &r.hits[0];

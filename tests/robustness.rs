@@ -167,6 +167,7 @@ fn a_very_long_line_is_indexed_or_refused_without_hanging() {
             limit: 3,
             offset: 0,
             filters: Default::default(),
+            mode: Default::default(),
         })
         .unwrap();
     assert_eq!(hits.hits[0].id, "long-01");

@@ -23,7 +23,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             let (engine, _) = ready_engine(g)?;
             let queries = anli::eval::read_queries(&args.queries)?;
             let qrels = anli::eval::read_qrels(&args.qrels)?;
-            let report = anli::eval::evaluate(&engine, &queries, &qrels)?;
+            let report =
+                anli::eval::evaluate(&engine, &queries, &qrels, anli::search::SearchMode::Hybrid)?;
             output::eval(&report, args.json)?;
             Ok(Outcome::Ok)
         }
@@ -35,6 +36,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 limit: args.limit,
                 offset: args.offset,
                 filters: filters(args.filter),
+                mode: anli::search::SearchMode::default(),
             };
             let results = engine.search(&req)?;
             output::results(&results, args.json, req.offset)?;

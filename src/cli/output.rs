@@ -145,6 +145,8 @@ impl Bar {
 
 impl Progress for Bar {
     fn start(&self, total: u64, message: &str) {
+        // One bar serves each stage of a run (encoding, then indexing): start it afresh.
+        self.bar.reset();
         self.bar.set_length(total);
         self.bar.set_message(message.to_string());
     }

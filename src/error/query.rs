@@ -41,6 +41,13 @@ pub enum QueryError {
         max: usize,
     },
 
+    /// The ranking mode is not one of keyword, meaning, hybrid.
+    #[error("排序方式“{mode}”不对：可用 keyword（按关键词）、meaning（按意思）、hybrid（两者结合，默认）")]
+    Mode {
+        /// The mode asked for.
+        mode: String,
+    },
+
     /// The query is longer than a search accepts.
     #[error("查询太长（超过 {max} 字）")]
     TooLong {

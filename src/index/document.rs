@@ -11,7 +11,11 @@ use crate::error::{Error, Result};
 use crate::schema::Fields;
 
 /// The tantivy document of a case.
-pub fn document(fields: &Fields, case: &Case) -> serde_json::Result<TantivyDocument> {
+pub fn document(
+    fields: &Fields,
+    case: &Case,
+    vectors: &[u8],
+) -> serde_json::Result<TantivyDocument> {
     let mut doc = TantivyDocument::default();
     let meta = &case.meta;
     doc.add_text(fields.id, &meta.id);
@@ -38,6 +42,7 @@ pub fn document(fields: &Fields, case: &Case) -> serde_json::Result<TantivyDocum
         doc.add_i64(fields.year, y);
     }
     doc.add_text(fields.case, serde_json::to_string(case)?);
+    doc.add_bytes(fields.vector, vectors);
     Ok(doc)
 }
 

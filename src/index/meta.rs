@@ -28,6 +28,10 @@ pub struct IndexMeta {
     pub cases: usize,
     /// When the commit was made, seconds since the Unix epoch.
     pub indexed_at: u64,
+    /// [`super::vectors::embedding_id`] of the vectors in the index (reused by a rebuild when
+    /// it is unchanged).
+    #[serde(default)]
+    pub embedding: String,
 }
 
 impl IndexMeta {
@@ -43,10 +47,18 @@ impl IndexMeta {
 }
 
 /// Fingerprint of everything the index was built with: the files that decide the tokens
-/// (dictionary, stop words), the field table and the code's [`SCHEMA_VERSION`].
+/// (dictionary, stop words), the field table, the code's [`SCHEMA_VERSION`] and the meaning
+/// vectors' [`embedding_id`](super::vectors::embedding_id).
 pub fn index_fingerprint(files: &SchemaFiles) -> String {
     let version = ResourceFile::inline("version", SCHEMA_VERSION);
-    fingerprint(&[&files.dict, &files.stopwords, &files.fields, &version])
+    let embedding = ResourceFile::inline("embedding", &super::vectors::embedding_id());
+    fingerprint(&[
+        &files.dict,
+        &files.stopwords,
+        &files.fields,
+        &version,
+        &embedding,
+    ])
 }
 
 /// Fingerprint of the corpus listing: relative paths, sizes and modification times.

@@ -16,6 +16,7 @@
 pub mod document;
 pub mod meta;
 pub mod plan;
+pub mod vectors;
 mod write;
 
 use std::collections::HashMap;

@@ -11,6 +11,7 @@ use tantivy::{Index, IndexWriter, Term};
 use super::document::{document, indexed_files};
 use super::meta::{corpus_fingerprint, index_fingerprint, listing_fingerprint, IndexMeta};
 use super::plan::{plan, FileState, Indexed};
+use super::vectors;
 use super::{IndexOptions, IndexReport, Library, Progress};
 use crate::case::{self, Case};
 use crate::error::{Error, Result};
@@ -79,6 +80,25 @@ impl Library {
             return Ok(report);
         }
 
+        // Meaning vectors: reuse what an earlier build encoded from the same content with the
+        // same model, encode the rest on every core.
+        let embedding = vectors::embedding_id();
+        let reusable = if meta.embedding == embedding && !plan.add.is_empty() {
+            vectors::indexed(&index).unwrap_or_default()
+        } else {
+            HashMap::new()
+        };
+        let todo: Vec<usize> = plan
+            .add
+            .iter()
+            .copied()
+            .filter(|&i| !reusable.contains_key(&loaded.cases[i].hash))
+            .collect();
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let encoded = vectors::encode(&loaded.cases, &todo, cores, progress)?;
+        let mut fresh: HashMap<usize, Vec<u8>> = todo.into_iter().zip(encoded).collect();
+        tracing::info!(elapsed = ?started.elapsed(), encoded = fresh.len(), reused = plan.add.len() - fresh.len(), "meaning vectors ready");
+
         let threads = threads(options.threads);
         let mut writer: IndexWriter<TantivyDocument> = index
             .writer_with_num_threads(threads, threads * WRITER_BUDGET_PER_THREAD)
@@ -99,7 +119,11 @@ impl Library {
         for &i in &plan.add {
             let case = &loaded.cases[i];
             report.bytes += case_bytes(case);
-            let doc = document(&fields, case).map_err(|e| Error::Stored(e.to_string()))?;
+            let packed = fresh
+                .remove(&i)
+                .or_else(|| reusable.get(&case.hash).cloned())
+                .unwrap_or_default();
+            let doc = document(&fields, case, &packed).map_err(|e| Error::Stored(e.to_string()))?;
             writer
                 .add_document(doc)
                 .map_err(|e| Error::index(&self.index, e))?;
@@ -118,6 +142,7 @@ impl Library {
                     .map(|c| (c.meta.id.as_str(), c.hash.as_str())),
             ),
             cases: report.total,
+            embedding,
             indexed_at: SystemTime::now()
                 .duration_since(UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs()),

@@ -171,6 +171,7 @@ pub fn search_ids(engine: &Engine, query: &str, limit: usize) -> Result<Vec<Stri
         limit,
         offset: 0,
         filters: crate::search::Filters::default(),
+        mode: crate::search::SearchMode::default(),
     })?;
     Ok(results.hits.into_iter().map(|h| h.id).collect())
 }

@@ -1,35 +1,45 @@
 //! Ranked search and similar cases over the index. Knows nothing of HTTP.
+//!
+//! A search ranks by keywords, by meaning or by both ([`SearchMode`]; both by default): the
+//! keyword side is [`query`]'s BM25 query, the meaning side the cosine between the query's
+//! vector ([`crate::embed`]) and each case's, and [`rank`] fuses them ([`fusion`]) into one
+//! result set that the page, the total and the facets all describe.
 
 mod check;
+mod docset;
 pub mod facets;
 pub mod fusion;
+mod hits;
 pub mod query;
+pub mod qvec;
+pub mod rank;
+pub mod segments;
+mod similar;
 pub mod snippet;
 mod stored;
 pub mod synonyms;
-pub mod vectors;
 
 use std::sync::Arc;
 
-use serde::Serialize;
-use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, DisjunctionMaxQuery, Occur, Query, TermQuery};
-use tantivy::schema::{IndexRecordOption, TantivyDocument, Value};
-use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, Term};
+use serde::{Deserialize, Serialize};
+use tantivy::{Index, IndexReader, ReloadPolicy, Searcher};
 
 pub use facets::{FacetCount, Facets};
 pub use query::{Filters, QueryPlan};
+pub use rank::Why;
 pub use snippet::{Highlighter, Snippet};
 pub use synonyms::Synonyms;
 
 pub use crate::error::QueryError;
 
-use crate::analysis::{Analyzer, Mode};
-use crate::case::{Case, SectionKind};
+use crate::analysis::Analyzer;
+use crate::case::SectionKind;
 use crate::error::{Error, Result};
 use crate::index::{IndexMeta, Library};
 use crate::schema::Fields;
 use crate::topics::Topics;
+use rank::RankBy;
+use segments::{SegmentCache, Slot};
 
 /// Most hits one request may ask for.
 pub const MAX_LIMIT: usize = 100;
@@ -49,6 +59,50 @@ pub struct SearchRequest {
     pub offset: usize,
     /// Filters.
     pub filters: Filters,
+    /// How to rank.
+    pub mode: SearchMode,
+}
+
+/// How a search ranks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SearchMode {
+    /// By the words the cases share with the query (BM25, synonyms, topic aliases).
+    Keyword,
+    /// By what the query means (cosine of sentence vectors), whatever the words.
+    Meaning,
+    /// Both, fused, with the cases of the problem's likely topics lifted.
+    #[default]
+    Hybrid,
+}
+
+impl SearchMode {
+    /// The name used on the command line and in the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SearchMode::Keyword => "keyword",
+            SearchMode::Meaning => "meaning",
+            SearchMode::Hybrid => "hybrid",
+        }
+    }
+
+    /// Every mode, keyword first.
+    pub const ALL: [SearchMode; 3] = [SearchMode::Keyword, SearchMode::Meaning, SearchMode::Hybrid];
+}
+
+impl std::str::FromStr for SearchMode {
+    type Err = QueryError;
+
+    fn from_str(s: &str) -> Result<SearchMode, QueryError> {
+        match s {
+            "keyword" => Ok(SearchMode::Keyword),
+            "meaning" => Ok(SearchMode::Meaning),
+            "hybrid" => Ok(SearchMode::Hybrid),
+            other => Err(QueryError::Mode {
+                mode: other.to_string(),
+            }),
+        }
+    }
 }
 
 /// One ranked case.
@@ -70,6 +124,8 @@ pub struct Hit {
     pub snippet: String,
     /// Where the snippet came from (`measures` = 做法), serialized as its name.
     pub section: SectionKind,
+    /// Why it is here: shared words, similar meaning, or both.
+    pub why: Why,
 }
 
 /// A ranked result list. Serializes to the `--json` shape other tools depend on.
@@ -81,6 +137,10 @@ pub struct SearchResults {
     pub total: usize,
     /// The requested page of hits.
     pub hits: Vec<Hit>,
+    /// The topics the problem likely belongs to, likeliest first (guessed from the ranking).
+    pub topics_guess: Vec<String>,
+    /// How the results were ranked.
+    pub mode: SearchMode,
 }
 
 /// An open index ready to answer searches. Cheap to share: one per process.
@@ -91,6 +151,8 @@ pub struct Engine {
     analyzer: Arc<Analyzer>,
     synonyms: Synonyms,
     topics: Topics,
+    segments: SegmentCache,
+    queries: qvec::QueryVectors,
 }
 
 impl std::fmt::Debug for Engine {
@@ -117,6 +179,8 @@ impl Engine {
             analyzer: Arc::clone(&library.analyzer),
             synonyms: Synonyms::parse(&library.files.synonyms)?,
             topics: library.topics.clone(),
+            segments: SegmentCache::default(),
+            queries: qvec::QueryVectors::default(),
         })
     }
 
@@ -174,21 +238,46 @@ impl Engine {
             return Err(QueryError::Empty.into());
         }
         let plan = self.plan(&req.query);
-        if plan.is_empty() {
+        // Only stop words: nothing to match by keyword, but a meaning still.
+        if plan.is_empty() && req.mode == SearchMode::Keyword {
             return Err(QueryError::NoTerms.into());
         }
         let searcher = self.searcher();
-        let query = plan.to_query(&self.fields, &searcher);
-        let highlighter = Highlighter::new(&plan.highlight_terms());
-        self.run(
+        let keyword = (req.mode != SearchMode::Meaning && !plan.is_empty())
+            .then(|| plan.to_query(&self.fields, &searcher));
+        let vector = match req.mode {
+            SearchMode::Keyword => None,
+            _ => Some(self.queries.get(&req.query)?),
+        };
+        let ranking = self.rank(
             &searcher,
-            query,
-            req,
-            &req.query,
-            &highlighter,
-            None,
-            facets,
-        )
+            RankBy {
+                keyword,
+                meaning: vector.as_deref().map(|v| (v.as_slice(), Slot::Head)),
+                exclude: None,
+                lift: req.mode == SearchMode::Hybrid,
+                weights: fusion::Weights::for_query(&req.query),
+            },
+            &req.filters,
+        )?;
+        if let Some(out) = facets {
+            *out = self.facets_of(&searcher, &ranking.docs, &req.filters)?;
+        }
+        let page: Vec<_> = ranking
+            .docs
+            .iter()
+            .skip(req.offset)
+            .take(req.limit)
+            .copied()
+            .collect();
+        let highlighter = Highlighter::new(&plan.highlight_terms());
+        Ok(SearchResults {
+            query: req.query.clone(),
+            total: ranking.docs.len(),
+            hits: self.hits(&searcher, &page, &highlighter)?,
+            topics_guess: ranking.guess.offered(),
+            mode: req.mode,
+        })
     }
 
     /// Topics with the number of cases listing each, in vocabulary order.
@@ -209,261 +298,5 @@ impl Engine {
                 count: counts.iter().find(|c| c.value == t).map_or(0, |c| c.count),
             })
             .collect())
-    }
-
-    /// Cases similar to the case `id` (more-like-this over its text), excluding itself.
-    pub fn similar_to_case(
-        &self,
-        id: &str,
-        limit: usize,
-        filters: &Filters,
-    ) -> Result<SearchResults> {
-        self.check(limit, filters)?;
-        let case = self.case(id)?;
-        let mut text = case.full_text();
-        for t in case.meta.tags.iter().chain(&case.meta.topics) {
-            text.push('\n');
-            text.push_str(t);
-        }
-        let searcher = self.searcher();
-        let terms = self.significant_terms(&searcher, &text);
-        let mut clauses = vec![(Occur::Should, self.weighted_terms_query(&terms))];
-        for t in &case.meta.topics {
-            clauses.push((Occur::Should, query::topic_boost(&self.fields, t, 1.0)));
-        }
-        let query = Box::new(BooleanQuery::new(clauses));
-        let highlighter = Highlighter::new(&terms);
-        let req = SearchRequest {
-            query: id.to_string(),
-            limit,
-            offset: 0,
-            filters: filters.clone(),
-        };
-        self.run(&searcher, query, &req, id, &highlighter, Some(id), None)
-    }
-
-    /// Cases similar to a described problem (free text, a paragraph or a whole case).
-    pub fn similar_to_text(
-        &self,
-        text: &str,
-        limit: usize,
-        filters: &Filters,
-    ) -> Result<SearchResults> {
-        self.check(limit, filters)?;
-        if text.trim().is_empty() {
-            return Err(QueryError::Empty.into());
-        }
-        let searcher = self.searcher();
-        // A described problem of a few sentences is searched like a query (synonyms, topic
-        // aliases); a long text (a whole case) by its most distinctive words.
-        let (query, highlighter): (Box<dyn Query>, Highlighter) =
-            if text.chars().count() <= SHORT_TEXT_CHARS {
-                let plan = self.plan(text);
-                if plan.is_empty() {
-                    return Err(QueryError::NoSimilarTerms.into());
-                }
-                (
-                    plan.to_query(&self.fields, &searcher),
-                    Highlighter::new(&plan.highlight_terms()),
-                )
-            } else {
-                let terms = self.significant_terms(&searcher, text);
-                if terms.is_empty() {
-                    return Err(QueryError::NoSimilarTerms.into());
-                }
-                (self.weighted_terms_query(&terms), Highlighter::new(&terms))
-            };
-        let req = SearchRequest {
-            query: text.to_string(),
-            limit,
-            offset: 0,
-            filters: filters.clone(),
-        };
-        self.run(&searcher, query, &req, text, &highlighter, None, None)
-    }
-
-    /// The most distinctive words of `text` by tf·idf against the index, with weights in (0, 1].
-    pub fn significant_terms(&self, searcher: &Searcher, text: &str) -> Vec<(String, f32)> {
-        let words = self.analyzer.words(text, Mode::Query);
-        let counts = query::term_counts(&words);
-        let n = searcher.num_docs().max(1) as f32;
-        let mut scored: Vec<(String, f32)> = counts
-            .into_iter()
-            .filter(|(w, _)| w.chars().count() >= 2)
-            .filter_map(|(w, tf)| {
-                let df = searcher
-                    .doc_freq(&Term::from_field_text(self.fields.body, w))
-                    .unwrap_or(0) as f32;
-                if df == 0.0 || df / n > query::COMMON_UNIT_SHARE {
-                    return None;
-                }
-                let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-                Some((w.to_string(), (1.0 + (tf as f32).ln()) * idf))
-            })
-            .collect();
-        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        scored.truncate(SIMILAR_TERMS);
-        let top = scored.first().map_or(1.0, |t| t.1);
-        for t in &mut scored {
-            t.1 /= top;
-        }
-        scored
-    }
-
-    fn weighted_terms_query(&self, terms: &[(String, f32)]) -> Box<dyn Query> {
-        let clauses = terms
-            .iter()
-            .map(|(t, w)| {
-                let per_field: Vec<Box<dyn Query>> = self
-                    .fields
-                    .weighted_text()
-                    .into_iter()
-                    .map(|(f, b)| {
-                        let q: Box<dyn Query> = Box::new(TermQuery::new(
-                            Term::from_field_text(f, t),
-                            IndexRecordOption::WithFreqs,
-                        ));
-                        Box::new(tantivy::query::BoostQuery::new(q, b)) as Box<dyn Query>
-                    })
-                    .collect();
-                let q: Box<dyn Query> = Box::new(tantivy::query::BoostQuery::new(
-                    Box::new(DisjunctionMaxQuery::with_tie_breaker(
-                        per_field,
-                        query::TIE_BREAKER,
-                    )),
-                    *w,
-                ));
-                (Occur::Should, q)
-            })
-            .collect();
-        Box::new(BooleanQuery::new(clauses))
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn run(
-        &self,
-        searcher: &Searcher,
-        scoring: Box<dyn Query>,
-        req: &SearchRequest,
-        shown_query: &str,
-        highlighter: &Highlighter,
-        exclude: Option<&str>,
-        facets: Option<&mut Facets>,
-    ) -> Result<SearchResults> {
-        let mut clauses = req.filters.clauses(&self.fields);
-        clauses.push((Occur::Must, scoring));
-        if let Some(id) = exclude {
-            clauses.push((
-                Occur::MustNot,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(self.fields.id, id),
-                    IndexRecordOption::Basic,
-                )),
-            ));
-        }
-        let query = BooleanQuery::new(clauses);
-        let collector = (
-            TopDocs::with_limit(req.limit)
-                .and_offset(req.offset)
-                .order_by_score(),
-            Count,
-        );
-        let (top, total) = match facets {
-            None => searcher
-                .search(&query, &collector)
-                .map_err(|e| Error::Stored(e.to_string()))?,
-            Some(out) => {
-                let region: Vec<&str> = req
-                    .filters
-                    .region
-                    .as_deref()
-                    .map(crate::case::region_segments)
-                    .unwrap_or_default();
-                let all = (
-                    collector,
-                    (
-                        facets::facet_collector("topic", &[]),
-                        facets::facet_collector("region", &region),
-                        facets::YearCounts,
-                    ),
-                );
-                let ((top, total), (topics, regions, years)) = searcher
-                    .search(&query, &all)
-                    .map_err(|e| Error::Stored(e.to_string()))?;
-                out.topic = facets::counts(&topics, &[]);
-                out.region = facets::counts(&regions, &region);
-                out.year = facets::year_counts(years);
-                (top, total)
-            }
-        };
-        let mut hits = Vec::with_capacity(top.len());
-        for (score, addr) in top {
-            // Only what a hit shows: the sections' Markdown is skipped, not copied.
-            let hit = self.with_stored(searcher, addr, |json| {
-                let case: stored::HitDoc<'_> =
-                    serde_json::from_str(json).map_err(|e| Error::Stored(e.to_string()))?;
-                let sections: Vec<(SectionKind, &str)> = case
-                    .sections
-                    .iter()
-                    .map(|s| (s.kind, s.text.as_ref()))
-                    .collect();
-                let snippet = highlighter.snippet_of(&sections, case.summary.as_deref());
-                Ok(Hit {
-                    id: case.id,
-                    title: case.title,
-                    score,
-                    topics: case.topics,
-                    region: case.region,
-                    year: case.year,
-                    snippet: snippet.html,
-                    section: snippet.section,
-                })
-            })?;
-            hits.push(hit);
-        }
-        Ok(SearchResults {
-            query: shown_query.to_string(),
-            total,
-            hits,
-        })
-    }
-
-    /// Read the stored case JSON of a document and hand it to `f`.
-    fn with_stored<T>(
-        &self,
-        searcher: &Searcher,
-        addr: DocAddress,
-        f: impl FnOnce(&str) -> Result<T>,
-    ) -> Result<T> {
-        let doc: TantivyDocument = searcher
-            .doc(addr)
-            .map_err(|e| Error::Stored(e.to_string()))?;
-        let json = doc
-            .get_first(self.fields.case)
-            .and_then(|v| v.as_str())
-            .ok_or_else(|| Error::Stored("缺少 case 字段".into()))?;
-        f(json)
-    }
-
-    fn load(&self, searcher: &Searcher, addr: DocAddress) -> Result<Case> {
-        self.with_stored(searcher, addr, |json| {
-            serde_json::from_str(json).map_err(|e| Error::Stored(e.to_string()))
-        })
-    }
-
-    /// The indexed case with this id.
-    pub fn case(&self, id: &str) -> Result<Case> {
-        let searcher = self.searcher();
-        let q = TermQuery::new(
-            Term::from_field_text(self.fields.id, id),
-            IndexRecordOption::Basic,
-        );
-        let top = searcher
-            .search(&q, &TopDocs::with_limit(1).order_by_score())
-            .map_err(|e| Error::Stored(e.to_string()))?;
-        match top.first() {
-            Some((_, addr)) => self.load(&searcher, *addr),
-            None => Err(Error::CaseNotFound(id.to_string())),
-        }
     }
 }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::{AppState, MAX_OFFSET, MAX_QUERY_CHARS, MAX_TEXT_CHARS};
 use crate::case::front_matter::valid_id;
 use crate::error::{Error, QueryError};
-use crate::search::{Facets, Filters, Hit, SearchRequest, MAX_LIMIT};
+use crate::search::{Facets, Filters, Hit, SearchMode, SearchRequest, MAX_LIMIT};
 
 /// An API error: a status and a JSON body `{code, message}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -115,6 +115,7 @@ impl From<QueryError> for ApiError {
             QueryError::YearRange { .. } => "bad_year",
             QueryError::Limit { .. } => "bad_limit",
             QueryError::TooLong { .. } => "query_too_long",
+            QueryError::Mode { .. } => "bad_mode",
         };
         ApiError::bad(code, e.to_string())
     }
@@ -210,6 +211,8 @@ pub struct SearchParams {
     pub offset: Option<String>,
     /// Page number (the web page; 1-based).
     pub page: Option<String>,
+    /// Ranking: `keyword`, `meaning` or `hybrid` (the default).
+    pub mode: Option<String>,
 }
 
 fn blank(v: &Option<String>) -> Option<&str> {
@@ -274,6 +277,14 @@ impl SearchParams {
         Ok(q.to_string())
     }
 
+    /// The ranking mode (hybrid when not given).
+    pub fn mode(&self) -> Result<SearchMode, ApiError> {
+        Ok(match blank(&self.mode) {
+            Some(m) => m.parse()?,
+            None => SearchMode::default(),
+        })
+    }
+
     /// The filters as given (the engine checks the topic and the year range).
     pub fn filters(&self) -> Result<Filters, ApiError> {
         Ok(Filters {
@@ -294,6 +305,10 @@ pub struct SearchResponse {
     pub total: usize,
     /// This page.
     pub hits: Vec<Hit>,
+    /// The topics the problem likely belongs to (from the ranking), likeliest first.
+    pub topics_guess: Vec<String>,
+    /// How the results were ranked.
+    pub mode: SearchMode,
     /// Counts over the whole result set.
     pub facets: Facets,
     /// Page size.
@@ -314,12 +329,15 @@ pub fn run_search(
         limit,
         offset,
         filters: p.filters()?,
+        mode: p.mode()?,
     };
     let (results, facets) = state.engine().search_with_facets(&req)?;
     Ok(SearchResponse {
         query: results.query,
         total: results.total,
         hits: results.hits,
+        topics_guess: results.topics_guess,
+        mode: results.mode,
         facets,
         limit,
         offset,

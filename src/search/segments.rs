@@ -1,6 +1,7 @@
-//! The case vectors of an index, for ranking by meaning: read once per segment from the `vector`
-//! column (one stored value per case, see [`crate::embed::pack`]) and kept while the segment
-//! lives, so a search only computes dot products.
+//! What ranking needs of every case and reads once per index segment, kept while the segment
+//! lives: the case vectors (from the `vector` column, see [`crate::embed::pack`]), so a search by
+//! meaning only computes dot products, and the topics (from the facet columns), so fused rankings
+//! can vote on and lift topics without parsing stored cases.
 //!
 //! Every case is compared with the query (exact search). At 10⁵ cases that is 5·10⁷ multiply-adds,
 //! a few milliseconds on one core; past that an approximate index (HNSW, or IVF over k-means
@@ -10,23 +11,12 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use tantivy::index::SegmentId;
-use tantivy::schema::Field;
+use tantivy::schema::Facet;
 use tantivy::{DocAddress, DocId, Searcher, SegmentReader};
 
 use crate::embed::{pack, DIM};
 use crate::error::{Error, Result};
-
-/// Which of a case's stored vectors to compare with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Slot {
-    /// Title and summary: what the case is about (search, short texts).
-    Head = 0,
-    /// The whole text (similar cases from long texts).
-    Full = 1,
-}
-
-/// Number of vectors stored per case, in [`Slot`] order.
-pub const SLOTS: usize = 2;
+pub use crate::index::vectors::{Slot, SLOTS};
 
 /// The quantized vectors of one segment, by document.
 #[derive(Debug, Default)]
@@ -105,25 +95,84 @@ impl SegmentVectors {
     }
 }
 
-/// Vectors of the segments the engine has seen, kept while they are alive.
-#[derive(Debug)]
-pub struct VectorCache {
-    field: String,
-    segments: Mutex<HashMap<SegmentId, Arc<SegmentVectors>>>,
+/// Each document's topics, main topic first, as indexes into the segment's topic names.
+#[derive(Debug, Default)]
+pub struct SegmentTopics {
+    names: Vec<String>,
+    docs: Vec<Vec<u16>>,
 }
 
-impl VectorCache {
-    /// A cache reading the column of `field`.
-    pub fn new(searcher: &Searcher, field: Field) -> VectorCache {
-        VectorCache {
-            field: searcher.schema().get_field_name(field).to_string(),
-            segments: Mutex::new(HashMap::new()),
-        }
+impl SegmentTopics {
+    fn read(reader: &SegmentReader) -> Result<SegmentTopics> {
+        let err = |e: tantivy::TantivyError| Error::Stored(e.to_string());
+        let main = reader.facet_reader("main_topic").map_err(err)?;
+        let all = reader.facet_reader("topic").map_err(err)?;
+        let mut names: Vec<String> = Vec::new();
+        let mut intern = |r: &tantivy::fastfield::FacetReader| -> Result<Vec<u16>> {
+            let mut facet = Facet::root();
+            let mut out = Vec::with_capacity(r.num_facets());
+            for ord in 0..r.num_facets() as u64 {
+                r.facet_from_ord(ord, &mut facet).map_err(err)?;
+                let name = facet.to_path().join("/");
+                let at = match names.iter().position(|n| *n == name) {
+                    Some(at) => at,
+                    None => {
+                        names.push(name);
+                        names.len() - 1
+                    }
+                };
+                out.push(u16::try_from(at).unwrap_or(u16::MAX));
+            }
+            Ok(out)
+        };
+        let (main_ids, all_ids) = (intern(&main)?, intern(&all)?);
+        let docs = (0..reader.max_doc())
+            .map(|doc| {
+                let mut topics: Vec<u16> = main
+                    .facet_ords(doc)
+                    .filter_map(|o| main_ids.get(o as usize).copied())
+                    .take(1)
+                    .collect();
+                for t in all.facet_ords(doc).filter_map(|o| all_ids.get(o as usize)) {
+                    if !topics.contains(t) {
+                        topics.push(*t);
+                    }
+                }
+                topics
+            })
+            .collect();
+        Ok(SegmentTopics { names, docs })
     }
 
-    /// The vectors of every segment of `searcher`, in segment order (reading the new ones and
+    /// The topics of document `doc`, main topic first.
+    pub fn of(&self, doc: DocId) -> impl Iterator<Item = &str> {
+        self.docs
+            .get(doc as usize)
+            .into_iter()
+            .flatten()
+            .filter_map(|&t| self.names.get(usize::from(t)).map(String::as_str))
+    }
+}
+
+/// What is kept of one segment.
+#[derive(Debug)]
+pub struct SegmentData {
+    /// The case vectors.
+    pub vectors: SegmentVectors,
+    /// The case topics.
+    pub topics: SegmentTopics,
+}
+
+/// The data of the segments the engine has seen, kept while they are alive.
+#[derive(Debug, Default)]
+pub struct SegmentCache {
+    segments: Mutex<HashMap<SegmentId, Arc<SegmentData>>>,
+}
+
+impl SegmentCache {
+    /// The data of every segment of `searcher`, in segment order (reading the new ones and
     /// forgetting the ones no longer in use).
-    pub fn segments(&self, searcher: &Searcher) -> Result<Vec<Arc<SegmentVectors>>> {
+    pub fn segments(&self, searcher: &Searcher) -> Result<Vec<Arc<SegmentData>>> {
         let mut cache = self.segments.lock().map_err(|_| Error::Poisoned)?;
         let mut out = Vec::with_capacity(searcher.segment_readers().len());
         for reader in searcher.segment_readers() {
@@ -131,7 +180,10 @@ impl VectorCache {
             let v = match cache.get(&id) {
                 Some(v) => Arc::clone(v),
                 None => {
-                    let v = Arc::new(SegmentVectors::read(reader, &self.field)?);
+                    let v = Arc::new(SegmentData {
+                        vectors: SegmentVectors::read(reader, "vector")?,
+                        topics: SegmentTopics::read(reader)?,
+                    });
                     cache.insert(id, Arc::clone(&v));
                     v
                 }
@@ -152,7 +204,7 @@ impl VectorCache {
 /// vector are left out), best first.
 pub fn rank_all(
     searcher: &Searcher,
-    segments: &[Arc<SegmentVectors>],
+    segments: &[Arc<SegmentData>],
     slot: Slot,
     query: &[f32],
     keep: impl Fn(DocAddress) -> bool,
@@ -168,7 +220,7 @@ pub fn rank_all(
             if !keep(addr) {
                 continue;
             }
-            if let Some(c) = vectors.cosine(doc, slot, query) {
+            if let Some(c) = vectors.vectors.cosine(doc, slot, query) {
                 out.push((addr, c));
             }
         }

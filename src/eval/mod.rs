@@ -3,13 +3,15 @@
 //! Queries are `qid<TAB>query` lines; judgments are TREC qrels, `qid 0 docid grade` with grades
 //! 0–2. Every query runs through [`Engine::search`], the same path as `anli search`.
 
+pub mod topics;
+
 use std::collections::HashMap;
 use std::path::Path;
 
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::search::{Engine, Filters, SearchRequest};
+use crate::search::{Engine, Filters, SearchMode, SearchRequest};
 
 /// Depth of the ranking that is evaluated (recall@20 needs 20).
 pub const DEPTH: usize = 20;
@@ -191,8 +193,13 @@ pub fn is_keyword(query: &str) -> bool {
     query.chars().count() <= 8
 }
 
-/// Run every judged query and score it.
-pub fn evaluate(engine: &Engine, queries: &[JudgedQuery], qrels: &Qrels) -> Result<EvalReport> {
+/// Run every judged query, ranked by `mode`, and score it.
+pub fn evaluate(
+    engine: &Engine,
+    queries: &[JudgedQuery],
+    qrels: &Qrels,
+    mode: SearchMode,
+) -> Result<EvalReport> {
     let empty = HashMap::new();
     let mut scored = Vec::new();
     let mut unjudged = Vec::new();
@@ -207,6 +214,7 @@ pub fn evaluate(engine: &Engine, queries: &[JudgedQuery], qrels: &Qrels) -> Resu
             limit: DEPTH,
             offset: 0,
             filters: Filters::default(),
+            mode,
         })?;
         let ranking: Vec<String> = results.hits.into_iter().map(|h| h.id).collect();
         let (ndcg10, p5, rr, recall20) = score(&ranking, grades);

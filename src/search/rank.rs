@@ -1,0 +1,242 @@
+//! One ranking for every way of searching: by keywords (BM25 over the text fields), by meaning
+//! (cosine between the query's vector and each case's), or both fused ([`super::fusion`]), with
+//! the filters applied to both sides and one result set that the page, the total and the facet
+//! counts all describe.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+use tantivy::collector::{DocSetCollector, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, Searcher, Term};
+
+use super::docset::{DocSet, InSet};
+use super::fusion::{self, TopicGuess};
+use super::segments::{rank_all, SegmentData, Slot};
+use super::{facets, Engine, Facets, Filters};
+use crate::error::{Error, Result};
+
+/// Why a case is in the results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Why {
+    /// It shares the query's words.
+    Words,
+    /// It says something similar in other words (「意思相近」).
+    Meaning,
+    /// Both.
+    Both,
+}
+
+/// What to rank by.
+pub(super) struct RankBy<'a> {
+    /// The keyword query (without filters), if any.
+    pub keyword: Option<Box<dyn Query>>,
+    /// The query's vector and the case vector to compare it with, if any.
+    pub meaning: Option<(&'a [f32], Slot)>,
+    /// A case to leave out (the one similar cases are asked for).
+    pub exclude: Option<&'a str>,
+    /// Lift the cases of the guessed topics (fused rankings).
+    pub lift: bool,
+    /// How the two sides are fused.
+    pub weights: fusion::Weights,
+}
+
+/// One case of a ranking.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Ranked {
+    pub addr: DocAddress,
+    pub score: f32,
+    pub why: Why,
+}
+
+/// A whole ranking, best first, and the topic guess made from it.
+pub(super) struct Ranking {
+    pub docs: Vec<Ranked>,
+    pub guess: TopicGuess,
+}
+
+impl Engine {
+    /// Rank every case that matches `r` and `filters`.
+    pub(super) fn rank(
+        &self,
+        searcher: &Searcher,
+        r: RankBy<'_>,
+        filters: &Filters,
+    ) -> Result<Ranking> {
+        let err = |e: tantivy::TantivyError| Error::Stored(e.to_string());
+        let keyword_used = r.keyword.is_some();
+        let mut clauses = filters.clauses(&self.fields);
+        if let Some(id) = r.exclude {
+            clauses.push((
+                Occur::MustNot,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(self.fields.id, id),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        let all = searcher.num_docs().max(1) as usize;
+
+        let keyword: Vec<(DocAddress, f32)> = match r.keyword {
+            Some(q) => {
+                let mut c: Vec<(Occur, Box<dyn Query>)> =
+                    clauses.iter().map(|(o, q)| (*o, q.box_clone())).collect();
+                c.push((Occur::Must, q));
+                searcher
+                    .search(
+                        &BooleanQuery::new(c),
+                        &TopDocs::with_limit(all).order_by_score(),
+                    )
+                    .map_err(err)?
+                    .into_iter()
+                    .map(|(s, a)| (a, s))
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+
+        let meaning: Vec<(DocAddress, f32)> = match r.meaning {
+            Some((vector, slot)) => {
+                let segments = self.segments.segments(searcher)?;
+                let allowed: Option<HashSet<DocAddress>> = if clauses.is_empty() {
+                    None
+                } else {
+                    let mut c = clauses;
+                    c.push((Occur::Must, Box::new(AllQuery)));
+                    Some(
+                        searcher
+                            .search(&BooleanQuery::new(c), &DocSetCollector)
+                            .map_err(err)?,
+                    )
+                };
+                let ranked = rank_all(searcher, &segments, slot, vector, |a| {
+                    allowed.as_ref().is_none_or(|s| s.contains(&a))
+                });
+                ranked
+            }
+            None => Vec::new(),
+        };
+
+        let data = self.segments.segments(searcher)?;
+        let topics = DocTopics(&data);
+        let mut docs: Vec<Ranked> = match (keyword_used, meaning.is_empty()) {
+            // Keywords alone: every match, by BM25.
+            (true, true) => keyword
+                .iter()
+                .map(|(addr, s)| Ranked {
+                    addr: *addr,
+                    score: *s,
+                    why: Why::Words,
+                })
+                .collect(),
+            // Meaning alone: the cases near in meaning, by cosine.
+            (false, _) => {
+                let near = fusion::fuse(&[], &meaning, r.weights);
+                meaning
+                    .iter()
+                    .filter(|(a, _)| near.get(a).is_some_and(|f| f.near))
+                    .map(|(addr, c)| Ranked {
+                        addr: *addr,
+                        score: *c,
+                        why: Why::Meaning,
+                    })
+                    .collect()
+            }
+            (true, false) => {
+                let fused = fusion::fuse(&keyword, &meaning, r.weights);
+                let mut docs: Vec<(Ranked, fusion::Fused)> = fused
+                    .iter()
+                    .filter(|(_, f)| f.matched)
+                    .map(|(addr, f)| {
+                        let why = match (f.shares_words, f.near) {
+                            (true, true) => Why::Both,
+                            (false, true) => Why::Meaning,
+                            _ => Why::Words,
+                        };
+                        let ranked = Ranked {
+                            addr: *addr,
+                            score: f.score as f32,
+                            why,
+                        };
+                        (ranked, *f)
+                    })
+                    .collect();
+                sort(&mut docs);
+                docs.into_iter().map(|(d, _)| d).collect()
+            }
+        };
+        let guess = TopicGuess::vote(
+            docs.iter()
+                .take(fusion::VOTE_DEPTH)
+                .map(|d| topics.main(d.addr)),
+        );
+        if r.lift {
+            for d in &mut docs {
+                d.score += guess.lift(topics.all(d.addr)) as f32;
+            }
+            docs.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.addr.cmp(&b.addr)));
+        }
+        Ok(Ranking { docs, guess })
+    }
+
+    /// Facet counts over the documents of a ranking.
+    pub(super) fn facets_of(
+        &self,
+        searcher: &Searcher,
+        docs: &[Ranked],
+        filters: &Filters,
+    ) -> Result<Facets> {
+        let set: DocSet = docs.iter().map(|d| d.addr).collect();
+        let region: Vec<&str> = filters
+            .region
+            .as_deref()
+            .map(crate::case::region_segments)
+            .unwrap_or_default();
+        let collector = InSet {
+            set: &set,
+            inner: (
+                facets::facet_collector("topic", &[]),
+                facets::facet_collector("region", &region),
+                facets::YearCounts,
+            ),
+        };
+        let (topics, regions, years) = searcher
+            .search(&AllQuery, &collector)
+            .map_err(|e| Error::Stored(e.to_string()))?;
+        Ok(Facets {
+            topic: facets::counts(&topics, &[]),
+            region: facets::counts(&regions, &region),
+            year: facets::year_counts(years),
+        })
+    }
+}
+
+/// The topics of each document of a searcher's segments.
+struct DocTopics<'a>(&'a [std::sync::Arc<SegmentData>]);
+
+impl DocTopics<'_> {
+    fn main(&self, addr: DocAddress) -> &str {
+        self.0
+            .get(addr.segment_ord as usize)
+            .and_then(|s| s.topics.of(addr.doc_id).next())
+            .unwrap_or("")
+    }
+
+    fn all(&self, addr: DocAddress) -> impl Iterator<Item = &str> {
+        self.0
+            .get(addr.segment_ord as usize)
+            .into_iter()
+            .flat_map(move |s| s.topics.of(addr.doc_id))
+    }
+}
+
+/// Best first; equal scores by document address, so a ranking never depends on hash order.
+fn sort(docs: &mut [(Ranked, fusion::Fused)]) {
+    docs.sort_by(|a, b| {
+        b.0.score
+            .total_cmp(&a.0.score)
+            .then(a.0.addr.cmp(&b.0.addr))
+    });
+}
