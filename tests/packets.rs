@@ -301,7 +301,7 @@ fn the_docx_handout_is_a_real_word_document() {
         r.missing().is_empty(),
         "bundled packet names only bundled cases"
     );
-    let bytes = anli::packet::docx::docx(&r).unwrap();
+    let bytes = anli::packet::handout::docx::docx(&r).unwrap();
 
     // Read back: Word heading styles for cases and sections, the text, fonts, provenance.
     let paras = docx_paragraphs(&bytes);
@@ -327,7 +327,7 @@ fn the_docx_handout_is_a_real_word_document() {
     assert!(body.contains(&sample), "case text in the document");
     assert!(body.contains(&format!(
         "案例库版本 {}",
-        anli::packet::export::short(&r.corpus_version)
+        anli::packet::short(&r.corpus_version)
     )));
     let doc = docx_rs::read_docx(&bytes).unwrap();
     let styles = serde_json::to_string(&doc.styles).unwrap();

@@ -31,6 +31,9 @@ use crate::topics::Topics;
 
 /// Most hits one request may ask for.
 pub const MAX_LIMIT: usize = 100;
+/// Longest query the service and packet creation accept, in characters (a longer text is a
+/// description: see [`Engine::similar_to_text`]).
+pub const MAX_QUERY_CHARS: usize = 2000;
 /// Texts up to this many characters are treated as a query by [`Engine::similar_to_text`].
 pub const SHORT_TEXT_CHARS: usize = 400;
 /// Terms kept from a text when looking for similar cases.

@@ -73,6 +73,7 @@ impl From<Error> for ApiError {
             e @ Error::PacketNotFound(_) => ApiError::not_found(e.to_string()),
             e @ Error::BadPacketName(_) => ApiError::bad("bad_packet_name", e.to_string()),
             e @ Error::PacketEdit(_) => ApiError::bad("bad_edit", e.to_string()),
+            e @ Error::UnknownFormat(_) => ApiError::bad("bad_format", e.to_string()),
             e @ Error::PacketExists(_) => {
                 ApiError::new(StatusCode::CONFLICT, "packet_exists", e.to_string())
             }

@@ -31,8 +31,7 @@ pub use api::ApiError;
 
 /// Largest request body accepted (a described problem of a few thousand characters fits).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
-/// Longest query accepted, in characters.
-pub const MAX_QUERY_CHARS: usize = 2000;
+pub use crate::search::MAX_QUERY_CHARS;
 /// Longest text accepted by `POST /api/similar`, in characters.
 pub const MAX_TEXT_CHARS: usize = 20_000;
 /// Deepest page offset accepted.

@@ -11,10 +11,10 @@ use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use super::api::ApiError;
-use super::packets::{self, CreateBody, MetaBody, PacketView};
+use super::packets::{self, PacketView};
 use super::pages::{error_page, render};
 use super::AppState;
-use crate::packet::Packet;
+use crate::packet::{CoverEdit, NewPacket, Packet};
 
 /// A packet in the "加入案例包" picker.
 #[derive(Serialize)]
@@ -184,7 +184,7 @@ pub async fn create(
             Err(_) => return fail(&state, ApiError::bad("bad_limit", "条数应是数字")),
         },
     };
-    let body = CreateBody {
+    let new = NewPacket {
         name: f.name.trim().to_string(),
         title: f.title,
         audience: f.audience,
@@ -194,7 +194,7 @@ pub async fn create(
         limit,
         ids: Vec::new(),
     };
-    match packets::create_packet(&state, body).await {
+    match packets::create_packet(&state, new).await {
         Ok(s) => Redirect::to(&packet_url(&s.name)).into_response(),
         Err(e) => fail(&state, e),
     }
@@ -233,7 +233,7 @@ pub async fn show(
     let questions = view.questions.join("\n");
     let can_write = state.access().allows(&headers);
     let login = !can_write && state.access().has_token();
-    let short = crate::packet::export::short(&view.corpus_version).to_string();
+    let short = crate::packet::short(&view.corpus_version).to_string();
     let query_url = view.query.as_deref().map(|q| {
         format!(
             "/?{}",
@@ -286,7 +286,7 @@ pub async fn edit(
     type Change = Box<dyn FnOnce(&mut Packet) -> crate::Result<()> + Send>;
     let (version, change): (Option<String>, Change) = match f.action.as_str() {
         "meta" => {
-            let b = MetaBody {
+            let edit = CoverEdit {
                 version: Some(f.version),
                 title: f.title,
                 audience: f.audience,
@@ -295,9 +295,9 @@ pub async fn edit(
                 questions: f.questions.map(|q| q.lines().map(str::to_string).collect()),
             };
             (
-                b.version.clone(),
+                edit.version.clone(),
                 Box::new(move |p| {
-                    packets::apply_meta(p, b);
+                    p.edit_cover(edit);
                     Ok(())
                 }),
             )
@@ -395,13 +395,12 @@ async fn new_packet_for(state: &AppState, q: &str) -> Result<String, ApiError> {
         } else {
             format!("{stem}-{i}")
         };
-        let body = CreateBody {
+        let new = NewPacket {
             name: name.clone(),
             title: title.clone(),
-            query: None,
-            ..CreateBody::default()
+            ..NewPacket::default()
         };
-        match packets::create_packet(state, body).await {
+        match packets::create_packet(state, new).await {
             Ok(_) => return Ok(name),
             Err(e) if e.code == "packet_exists" => continue,
             Err(e) => return Err(e),
@@ -418,8 +417,8 @@ pub async fn download(
     State(state): State<AppState>,
     Path((name, format)): Path<(String, String)>,
 ) -> Response {
-    match packets::export_blocking(&state, name, format).await {
-        Ok((bytes, ctype, file)) => packets::download(bytes, ctype, &file),
+    match packets::export_blocking(&state, name.clone(), format).await {
+        Ok((bytes, format)) => packets::download(bytes, format, &name),
         Err(e) => fail(&state, e),
     }
 }

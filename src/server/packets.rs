@@ -11,10 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::api::ApiError;
 use super::AppState;
-use crate::packet::{self, Packet, Resolved, StoredPacket};
-
-/// Most cases a packet started from a search takes.
-pub const MAX_FROM_QUERY: usize = 30;
+use crate::packet::{self, CoverEdit, Format, NewPacket, Packet, Resolved, StoredPacket};
 
 /// A packet in a list.
 #[derive(Debug, Serialize)]
@@ -109,53 +106,6 @@ impl From<&Resolved> for PacketView {
     }
 }
 
-/// Body of `POST /api/packets` (and the new-packet form).
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CreateBody {
-    /// Name (file name).
-    pub name: String,
-    /// Title.
-    pub title: String,
-    /// Audience.
-    #[serde(default)]
-    pub audience: String,
-    /// Date.
-    #[serde(default)]
-    pub date: String,
-    /// Author.
-    #[serde(default)]
-    pub author: String,
-    /// Start from this search.
-    #[serde(default)]
-    pub query: Option<String>,
-    /// How many results of the search to take (default 6).
-    #[serde(default)]
-    pub limit: Option<usize>,
-    /// Cases to start with.
-    #[serde(default)]
-    pub ids: Vec<String>,
-}
-
-/// Body of `PUT /api/packets/{name}`: the fields to change; `version` guards against
-/// overwriting someone else's edit.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MetaBody {
-    /// The version this edit is based on (from `GET`); refused with 409 if stale.
-    pub version: Option<String>,
-    /// Title.
-    pub title: Option<String>,
-    /// Audience.
-    pub audience: Option<String>,
-    /// Date.
-    pub date: Option<String>,
-    /// Author.
-    pub author: Option<String>,
-    /// Discussion questions (replaces the list).
-    pub questions: Option<Vec<String>>,
-}
-
 /// Body of `POST /api/packets/{name}/cases`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -215,7 +165,7 @@ where
 
 /// Check that every id names a case in the index.
 pub(super) fn known_cases(state: &AppState, ids: &[String]) -> Result<(), ApiError> {
-    Ok(packet::export::require_cases(state.engine(), ids)?)
+    Ok(packet::require_cases(state.engine(), ids)?)
 }
 
 /// Resolve a stored packet into its view.
@@ -223,40 +173,13 @@ pub(super) fn resolve(state: &AppState, stored: &StoredPacket) -> Result<Resolve
     Ok(Resolved::new(stored, state.engine())?)
 }
 
-/// Create a packet (optionally from a search).
+/// Create a packet (optionally from a search), on the blocking pool.
 pub(super) async fn create_packet(
     state: &AppState,
-    body: CreateBody,
+    new: NewPacket,
 ) -> Result<StoredPacket, ApiError> {
-    packet::check_name(&body.name)?;
-    let mut p = Packet::new(body.title.trim());
-    p.audience = body.audience.trim().to_string();
-    p.date = body.date.trim().to_string();
-    p.author = body.author.trim().to_string();
-    known_cases(state, &body.ids)?;
-    p.add(&body.ids, None)?;
-    if let Some(q) = body
-        .query
-        .as_deref()
-        .map(str::trim)
-        .filter(|q| !q.is_empty())
-    {
-        if q.chars().count() > super::MAX_QUERY_CHARS {
-            return Err(ApiError::bad("query_too_long", "检索词太长"));
-        }
-        let limit = body.limit.unwrap_or(6);
-        if !(1..=MAX_FROM_QUERY).contains(&limit) {
-            return Err(ApiError::bad(
-                "bad_limit",
-                format!("从检索结果取的条数应在 1–{MAX_FROM_QUERY} 之间"),
-            ));
-        }
-        p.query = Some(q.to_string());
-        p.add(&packet::export::search_ids(state.engine(), q, limit)?, None)?;
-    }
-    let store = state.packets().clone();
-    let name = body.name;
-    blocking(move || store.create(&name, &p)).await
+    let state = state.clone();
+    blocking(move || packet::create(state.packets(), Some(state.engine()), new)).await
 }
 
 /// Apply `change` to packet `name` (under the lock), optionally guarded by `version`.
@@ -270,38 +193,16 @@ pub(super) async fn update_packet<T: Send + 'static>(
     blocking(move || store.update(&name, version.as_deref(), change)).await
 }
 
-/// The bytes, content type and file name of an export.
+/// The handout of packet `name` in `format` (a format name), and the format.
 pub(super) fn export(
     state: &AppState,
     name: &str,
     format: &str,
-) -> Result<(Vec<u8>, &'static str, String), ApiError> {
+) -> Result<(Vec<u8>, Format), ApiError> {
+    let format: Format = format.parse()?;
     let stored = state.packets().load(name)?;
     let r = resolve(state, &stored)?;
-    let (bytes, ctype) = match format {
-        "md" => (
-            packet::export::markdown(&r).into_bytes(),
-            "text/markdown; charset=utf-8",
-        ),
-        "html" => (
-            packet::export::html(&r)?.into_bytes(),
-            "text/html; charset=utf-8",
-        ),
-        "docx" => (
-            packet::docx::docx(&r)?,
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        ),
-        other => {
-            return Err(ApiError::bad(
-                "bad_format",
-                format!(
-                    "不支持的格式“{}”：可选 md、html、docx",
-                    other.chars().take(20).collect::<String>()
-                ),
-            ))
-        }
-    };
-    Ok((bytes, ctype, format!("{name}.{format}")))
+    Ok((format.render(&r)?, format))
 }
 
 /// [`export`] on the blocking pool (a Word handout of many cases takes a while to build).
@@ -309,13 +210,15 @@ pub(super) async fn export_blocking(
     state: &AppState,
     name: String,
     format: String,
-) -> Result<(Vec<u8>, &'static str, String), ApiError> {
+) -> Result<(Vec<u8>, Format), ApiError> {
     let state = state.clone();
     blocking(move || export(&state, &name, &format)).await
 }
 
-/// A download response with a UTF-8 file name.
-pub(super) fn download(bytes: Vec<u8>, ctype: &'static str, file: &str) -> Response {
+/// The handout of packet `name` as a download, with a UTF-8 file name.
+pub(super) fn download(bytes: Vec<u8>, format: Format, name: &str) -> Response {
+    let ctype = format.content_type();
+    let file = &format.file_name(name);
     let encoded: String = file
         .bytes()
         .map(|b| {
@@ -344,7 +247,7 @@ pub(super) fn download(bytes: Vec<u8>, ctype: &'static str, file: &str) -> Respo
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     // The handout embeds the case text: allow its inline CSS when opened from the service.
-    if ctype.starts_with("text/html") {
+    if format == Format::Html {
         h.insert(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(
@@ -389,7 +292,7 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<PacketSummar
 pub async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Result<Json<CreateBody>, JsonRejection>,
+    body: Result<Json<NewPacket>, JsonRejection>,
 ) -> Result<(StatusCode, Json<PacketView>), ApiError> {
     state.access().check(&headers)?;
     let body = json_body(body)?;
@@ -412,37 +315,17 @@ pub async fn update(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(name): Path<String>,
-    body: Result<Json<MetaBody>, JsonRejection>,
+    body: Result<Json<CoverEdit>, JsonRejection>,
 ) -> Result<Json<PacketView>, ApiError> {
     state.access().check(&headers)?;
-    let b = json_body(body)?;
-    let version = b.version.clone();
+    let edit = json_body(body)?;
+    let version = edit.version.clone();
     let (stored, ()) = update_packet(&state, name, version, move |p| {
-        apply_meta(p, b);
+        p.edit_cover(edit);
         Ok(())
     })
     .await?;
     view(&state, &stored)
-}
-
-/// Copy the given fields of `b` into `p` (validation happens when saving).
-pub(super) fn apply_meta(p: &mut Packet, b: MetaBody) {
-    let set = |field: &mut String, v: Option<String>| {
-        if let Some(v) = v {
-            *field = packet::clean_text(&v).replace('\n', " ");
-        }
-    };
-    set(&mut p.title, b.title);
-    set(&mut p.audience, b.audience);
-    set(&mut p.date, b.date);
-    set(&mut p.author, b.author);
-    if let Some(qs) = b.questions {
-        p.questions = qs
-            .iter()
-            .map(|q| packet::clean_text(q))
-            .filter(|q| !q.is_empty())
-            .collect();
-    }
 }
 
 /// `DELETE /api/packets/{name}[?version=…]`.
@@ -514,6 +397,6 @@ pub async fn export_handout(
 ) -> Result<Response, ApiError> {
     let Query(p) = params?;
     let format = p.format.unwrap_or_else(|| "docx".into());
-    let (bytes, ctype, file) = export_blocking(&state, name, format).await?;
-    Ok(download(bytes, ctype, &file))
+    let (bytes, format) = export_blocking(&state, name.clone(), format).await?;
+    Ok(download(bytes, format, &name))
 }
