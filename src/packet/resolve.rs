@@ -11,7 +11,6 @@ use crate::search::Engine;
 pub enum Entry {
     /// The case is in the index.
     Found {
-        /// The case.
         case: Box<Case>,
         /// The instructor's note.
         note: String,
@@ -55,7 +54,6 @@ impl Entry {
 pub struct Resolved {
     /// Packet name.
     pub name: String,
-    /// The packet.
     pub packet: Packet,
     /// Its version (see [`StoredPacket::version`]).
     pub version: String,

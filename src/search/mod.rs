@@ -48,24 +48,19 @@ pub struct SearchRequest {
     pub limit: usize,
     /// Hits to skip (paging).
     pub offset: usize,
-    /// Filters.
     pub filters: Filters,
 }
 
 /// One ranked case.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Hit {
-    /// Case id.
     pub id: String,
-    /// Title.
     pub title: String,
     /// Relevance score (higher is better; comparable within one result list).
     pub score: f32,
-    /// Topics.
     pub topics: Vec<String>,
     /// Region, `省/市/区`.
     pub region: Option<String>,
-    /// Year.
     pub year: Option<i64>,
     /// HTML-escaped passage with `<em>` around matches.
     pub snippet: String,

@@ -18,17 +18,13 @@ use crate::search::{Facets, Filters, Hit, SearchRequest, SearchResults, MAX_LIMI
 /// `/api/search` response: the `anli search --json` shape plus facets and paging.
 #[derive(Debug, Serialize)]
 pub struct SearchResponse {
-    /// The query.
     pub query: String,
     /// Matching cases in all.
     pub total: usize,
-    /// This page.
     pub hits: Vec<Hit>,
     /// Counts over the whole result set.
     pub facets: Facets,
-    /// Page size.
     pub limit: usize,
-    /// Hits skipped.
     pub offset: usize,
 }
 
