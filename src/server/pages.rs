@@ -281,11 +281,7 @@ pub async fn case(
         .collect();
     let back_url = (!q.trim().is_empty()).then(|| link(&[("q", Some(q.trim()))]));
     let rendered = crate::render::case(&c);
-    let sections: Vec<_> = rendered
-        .sections
-        .iter()
-        .map(|s| context! { heading => s.heading, kind => s.kind, html => s.html })
-        .collect();
+    let sections = minijinja::Value::from_serialize(&rendered.sections);
     let picker = picker(&state, state.access().allows(&headers)).await;
     Ok(render(
         StatusCode::OK,

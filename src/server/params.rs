@@ -7,21 +7,22 @@ use super::error::ApiError;
 use super::MAX_QUERY_CHARS;
 use crate::search::Filters;
 
-/// Query parameters of `/api/search` and the search page.
+/// Query parameters of `/api/search` and the search page. The filters are read through
+/// [`SearchParams::filters`].
 #[derive(Debug, Default, Deserialize)]
 pub struct SearchParams {
-    pub q: Option<String>,
-    pub topic: Option<String>,
+    pub(super) q: Option<String>,
+    topic: Option<String>,
     /// Region prefix (`北京市`, `北京市/海淀区`).
-    pub region: Option<String>,
-    pub year_from: Option<String>,
-    pub year_to: Option<String>,
+    region: Option<String>,
+    year_from: Option<String>,
+    year_to: Option<String>,
     /// Hits per page (the API).
-    pub limit: Option<String>,
+    pub(super) limit: Option<String>,
     /// Hits to skip (the API).
-    pub offset: Option<String>,
+    pub(super) offset: Option<String>,
     /// Page number, 1-based (the web page).
-    pub page: Option<String>,
+    pub(super) page: Option<String>,
 }
 
 fn blank(v: &Option<String>) -> Option<&str> {
