@@ -10,16 +10,14 @@ use serde::Serialize;
 
 use crate::case::{markdown, Case, CaseMeta, SectionKind};
 
-/// A section ready for display.
+/// A section ready for display, serialized as `{heading, kind, markdown, html}`: the heading and
+/// Markdown as written, the kind's name, and the sanitized HTML.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RenderedSection<'a> {
-    /// The heading as written.
-    pub heading: &'a str,
-    pub kind: SectionKind,
-    /// The Markdown as written.
-    pub markdown: &'a str,
-    /// Sanitized HTML.
-    pub html: String,
+    heading: &'a str,
+    kind: SectionKind,
+    markdown: &'a str,
+    html: String,
 }
 
 /// A case ready for display: its front matter (serialized inline, as in the stored case),

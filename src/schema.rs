@@ -36,9 +36,7 @@ pub enum FieldKind {
 /// One row of the field table.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FieldSpec {
-    /// Field name.
     pub name: &'static str,
-    /// Kind.
     pub kind: FieldKind,
     /// Ranking boost (text fields).
     pub boost: f32,
@@ -82,34 +80,23 @@ pub const FIELDS: &[FieldSpec] = &[
     spec("vector", FieldKind::Bytes, 0.0, false, true),
 ];
 
-/// Handles to the fields of a built schema.
+/// Handles to the fields of a built schema, one per row of [`FIELDS`], named as the field.
+/// `topics` is the searchable text of the topics, `topic` the facet filters use, and
+/// `main_topic` the facet of the first topic only; `case` is the stored case JSON.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
-    /// `id`.
     pub id: Field,
-    /// `path`.
     pub path: Field,
-    /// `hash`.
     pub hash: Field,
-    /// `title`.
     pub title: Field,
-    /// `topics` (text).
     pub topics: Field,
-    /// `tags`.
     pub tags: Field,
-    /// `measures`.
     pub measures: Field,
-    /// `body`.
     pub body: Field,
-    /// `topic` (facet).
     pub topic: Field,
-    /// `main_topic` (facet): the first topic of a case.
     pub main_topic: Field,
-    /// `region` (facet).
     pub region: Field,
-    /// `year`.
     pub year: Field,
-    /// `case` (stored JSON).
     pub case: Field,
     /// `vector`: the packed meaning vectors ([`crate::embed::pack`]).
     pub vector: Field,

@@ -16,6 +16,7 @@ use std::time::Duration;
 use fantoccini::{ClientBuilder, Locator};
 
 use anli::server::ServerOptions;
+use common::cli::find_program;
 use common::*;
 
 struct Driver(Child);
@@ -25,19 +26,6 @@ impl Drop for Driver {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-fn find_program(names: &[&str]) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    for dir in std::env::split_paths(&path) {
-        for n in names {
-            let p = dir.join(n);
-            if p.is_file() {
-                return Some(p);
-            }
-        }
-    }
-    None
 }
 
 fn free_port() -> u16 {

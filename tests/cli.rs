@@ -3,29 +3,11 @@
 mod common;
 
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
+use common::cli::{anli, stderr, stdout};
+use common::http::hit_ids;
 use common::*;
-
-fn anli(f: &Fixture, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_anli"))
-        .args(args)
-        .env("ANLI_CORPUS", f.corpus())
-        .env("ANLI_INDEX", f.index())
-        .env("ANLI_SCHEMA", schema_dir())
-        .env("ANLI_PACKETS", f.dir.path().join("packets"))
-        .env_remove("ANLI_LOG")
-        .output()
-        .expect("anli runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 #[test]
 fn search_builds_the_index_and_prints_the_json_shape() {
@@ -225,12 +207,7 @@ fn bundled_corpus_answers_the_readme_query() {
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let top: Vec<&str> = v["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["id"].as_str().unwrap())
-        .collect();
+    let top = hit_ids(&v);
     assert!(top[0].starts_with("parking-"), "{top:?}");
     assert!(
         top.iter().filter(|id| id.starts_with("parking-")).count() >= 3,

@@ -6,6 +6,7 @@ mod common;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
+use common::cli::anli_command;
 use common::*;
 
 /// A corpus of `n` cases: the bundled library repeated with distinct ids.
@@ -29,14 +30,10 @@ fn big_fixture(n: usize) -> Fixture {
     f
 }
 
+/// `anli ARGS` over `f`, its output captured.
 fn anli(f: &Fixture, args: &[&str]) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_anli"));
-    c.args(args)
-        .env("ANLI_CORPUS", f.corpus())
-        .env("ANLI_INDEX", f.index())
-        .env("ANLI_SCHEMA", schema_dir())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    let mut c = anli_command(f);
+    c.args(args).stdout(Stdio::piped()).stderr(Stdio::piped());
     c
 }
 

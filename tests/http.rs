@@ -6,10 +6,9 @@ mod common;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
-use http_body_util::BodyExt;
-use tower::ServiceExt;
 
-use anli::server::{router, ServerOptions};
+use anli::server::WriteAccess;
+use common::http::{hit_ids, json, q as enc, send};
 use common::*;
 
 const XSS: &str = "---
@@ -25,10 +24,7 @@ topics: [消防安全]
 ";
 
 fn app(f: &Fixture) -> Router {
-    router(indexed_state(
-        f.library(),
-        ServerOptions::local(f.dir.path().join("packets")),
-    ))
+    common::http::app(f, WriteAccess::local())
 }
 
 fn standard_app() -> (Fixture, Router) {
@@ -38,23 +34,12 @@ fn standard_app() -> (Fixture, Router) {
     (f, r)
 }
 
-async fn send(app: &Router, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let headers = res.headers().clone();
-    let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
-    (status, headers, body)
-}
-
 async fn get(app: &Router, uri: &str) -> (StatusCode, serde_json::Value) {
     let (s, h, b) = send(app, Request::get(uri).body(Body::empty()).unwrap()).await;
     if uri.starts_with("/api/") {
         assert_eq!(h[header::CONTENT_TYPE], "application/json", "{uri}");
     }
-    (
-        s,
-        serde_json::from_slice(&b).unwrap_or(serde_json::Value::Null),
-    )
+    (s, json(&b))
 }
 
 async fn post(
@@ -68,14 +53,7 @@ async fn post(
         .body(body.into())
         .unwrap();
     let (s, _, b) = send(app, req).await;
-    (
-        s,
-        serde_json::from_slice(&b).unwrap_or(serde_json::Value::Null),
-    )
-}
-
-fn enc(s: &str) -> String {
-    serde_urlencoded::to_string([("q", s)]).unwrap()
+    (s, json(&b))
 }
 
 fn assert_error(status: StatusCode, body: &serde_json::Value, want: StatusCode, code: &str) {
@@ -462,12 +440,7 @@ async fn reindex_while_serving_loses_no_request() {
             StatusCode::OK,
             "request {requests} failed during reindex: {v}"
         );
-        let hits: Vec<&str> = v["hits"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|h| h["id"].as_str().unwrap())
-            .collect();
+        let hits = hit_ids(&v);
         assert!(
             hits.is_empty() || hits == ["elevator-test-09"],
             "old or new result set, never a mix: {hits:?}"

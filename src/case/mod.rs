@@ -206,7 +206,6 @@ fn join_texts<'a>(sections: impl Iterator<Item = &'a Section>) -> String {
 /// Something odd in a case file that does not stop it from being indexed (an unknown key).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseWarning {
-    /// The file.
     pub path: PathBuf,
     /// 1-based line.
     pub line: usize,

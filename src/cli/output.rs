@@ -3,7 +3,7 @@
 use std::io::{IsTerminal, Write};
 
 use anli::index::Progress;
-use anli::search::SearchResults;
+use anli::search::{SearchResults, Why};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Print an error with its chain of causes, like ripgrep.
@@ -31,7 +31,11 @@ pub fn results(r: &SearchResults, json: bool, offset: usize) -> anyhow::Result<(
         writeln!(out, "没有找到相关案例。可以换个说法，或去掉筛选条件再试。")?;
         return Ok(());
     }
-    writeln!(out, "共找到 {} 个相关案例：\n", r.total)?;
+    writeln!(out, "共找到 {} 个相关案例：", r.total)?;
+    if !r.topics_guess.is_empty() {
+        writeln!(out, "这个问题可能属于：{}", r.topics_guess.join(" · "))?;
+    }
+    writeln!(out)?;
     for (i, h) in r.hits.iter().enumerate() {
         let title = if color {
             format!("\x1b[1m{}\x1b[0m", h.title)
@@ -50,6 +54,9 @@ pub fn results(r: &SearchResults, json: bool, offset: usize) -> anyhow::Result<(
             meta.push(h.topics.join("、"));
         }
         meta.push(format!("相关度 {:.2}", h.score));
+        if h.why == Why::Meaning {
+            meta.push("意思相近".to_string());
+        }
         writeln!(out, "   {}", meta.join(" · "))?;
         let label = h.section.label();
         writeln!(
@@ -61,31 +68,63 @@ pub fn results(r: &SearchResults, json: bool, offset: usize) -> anyhow::Result<(
     Ok(())
 }
 
-/// Print an evaluation report: overall, by query kind, then per query worst first.
-pub fn eval(r: &anli::eval::EvalReport, json: bool) -> anyhow::Result<()> {
+/// Print an evaluation: each mode on the judged queries (and on the labelled messages), then
+/// the listed mode's queries, worst first.
+pub fn eval(e: &super::eval::Evaluation, json: bool) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     if json {
-        serde_json::to_writer_pretty(&mut out, r)?;
+        serde_json::to_writer_pretty(&mut out, e)?;
         writeln!(out)?;
         return Ok(());
     }
+    let queries = e.judged.first().map_or(0, |r| r.overall.queries);
+    writeln!(out, "标注查询（{queries} 条；关键词、问题描述两列是 nDCG@10）：")?;
     writeln!(
         out,
-        "{:<10} {:>7} {:>7} {:>7} {:>9} {:>5}",
-        "", "nDCG@10", "P@5", "MRR", "recall@20", "查询数"
+        "{:<9} {:>7} {:>6} {:>6} {:>9} {:>7} {:>9}",
+        "排序方式", "nDCG@10", "P@5", "MRR", "recall@20", "关键词", "问题描述"
     )?;
-    for (name, m) in [
-        ("全部", &r.overall),
-        ("关键词", &r.keyword),
-        ("问题描述", &r.description),
-    ] {
+    for r in &e.judged {
+        let m = &r.overall;
         writeln!(
             out,
-            "{:<10} {:>7.3} {:>7.3} {:>7.3} {:>9.3} {:>5}",
-            name, m.ndcg10, m.p5, m.mrr, m.recall20, m.queries
+            "{:<9} {:>7.3} {:>6.3} {:>6.3} {:>9.3} {:>7.3} {:>9.3}",
+            r.mode.as_str(),
+            m.ndcg10,
+            m.p5,
+            m.mrr,
+            m.recall20,
+            r.keyword.ndcg10,
+            r.description.ndcg10
         )?;
     }
-    writeln!(out, "\n逐条（最差的在前）：")?;
+    if let Some(first) = e.messages.first() {
+        writeln!(
+            out,
+            "\n居民留言（{} 条，按主题标注；案例的主题含留言的主题即算对）：",
+            first.title.messages
+        )?;
+        writeln!(
+            out,
+            "{:<9} {:>9} {:>10} {:>9} {:>10}",
+            "排序方式", "标题 P@5", "标题 MRR", "正文 P@5", "正文 MRR"
+        )?;
+        for r in &e.messages {
+            writeln!(
+                out,
+                "{:<9} {:>9.3} {:>10.3} {:>9.3} {:>10.3}",
+                r.mode.as_str(),
+                r.title.p5,
+                r.title.mrr,
+                r.text.p5,
+                r.text.mrr
+            )?;
+        }
+    }
+    let Some(r) = e.judged.iter().find(|r| r.mode == e.listed) else {
+        return Ok(());
+    };
+    writeln!(out, "\n逐条（{}，最差的在前）：", r.mode.as_str())?;
     for q in &r.queries {
         writeln!(
             out,

@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 
-use anli::packet::{self, Packet, PacketStore, Resolved};
+use anli::packet::{self, NewPacket, PacketStore, Resolved};
 
-use super::commands::{ready_engine, say};
-use super::{Global, Outcome};
+use super::ctx::Ctx;
+use super::Outcome;
 
 #[derive(Debug, Args)]
 pub struct PacketArgs {
@@ -115,14 +115,14 @@ struct NewArgs {
     /// 用这次检索的结果开头
     #[arg(long, value_name = "查询")]
     from_query: Option<String>,
-    /// 从检索结果里取前几条（配合 --from-query）
-    #[arg(long, default_value_t = 6, value_name = "条数")]
+    /// 从检索结果里取前几条（配合 --from-query，1–30）
+    #[arg(long, default_value_t = packet::create::DEFAULT_FROM_QUERY, value_name = "条数")]
     limit: usize,
 }
 
-/// Export formats.
+/// Handout formats, as `--format` offers them (with their help lines).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+enum Format {
     /// Markdown 文本
     Md,
     /// 一个网页文件，浏览器打开后可打印或另存为 PDF
@@ -131,46 +131,47 @@ pub enum Format {
     Docx,
 }
 
-impl Format {
-    fn ext(self) -> &'static str {
-        match self {
-            Format::Md => "md",
-            Format::Html => "html",
-            Format::Docx => "docx",
+impl From<Format> for packet::Format {
+    fn from(f: Format) -> packet::Format {
+        match f {
+            Format::Md => packet::Format::Markdown,
+            Format::Html => packet::Format::Html,
+            Format::Docx => packet::Format::Docx,
         }
     }
 }
 
-pub fn run(g: &Global, args: PacketArgs) -> Result<Outcome> {
-    let store = PacketStore::new(&g.packets);
+pub fn run(ctx: &Ctx, args: PacketArgs) -> Result<Outcome> {
+    let store = ctx.packets();
+    let say = |msg: String| ctx.say(msg);
     match args.command {
-        PacketCommand::New(a) => new(g, &store, a),
+        PacketCommand::New(a) => new(ctx, &store, a),
         PacketCommand::List => list(&store),
         PacketCommand::Add { name, ids, at } => {
-            let (engine, _) = ready_engine(g)?;
-            packet::export::require_cases(&engine, &ids)?;
+            let (engine, _) = ctx.engine()?;
+            packet::require_cases(&engine, &ids)?;
             let (_, added) = store.update(&name, None, |p| p.add(&ids, at))?;
             let skipped = ids.len() - added.len();
             let mut msg = format!("已加入 {} 个案例", added.len());
             if skipped > 0 {
                 msg.push_str(&format!("（{skipped} 个已在案例包里，没有重复加入）"));
             }
-            say(g, msg);
+            say(msg);
             Ok(Outcome::Ok)
         }
         PacketCommand::Remove { name, id } => {
             store.update(&name, None, |p| p.remove(&id))?;
-            say(g, format!("已移除 {id}"));
+            say(format!("已移除 {id}"));
             Ok(Outcome::Ok)
         }
         PacketCommand::Move { name, id, to } => {
             store.update(&name, None, |p| p.move_to(&id, to))?;
-            say(g, format!("已把 {id} 挪到第 {to} 个"));
+            say(format!("已把 {id} 挪到第 {to} 个"));
             Ok(Outcome::Ok)
         }
         PacketCommand::Note { name, id, text } => {
             store.update(&name, None, |p| p.set_note(&id, &text))?;
-            say(g, "按语已保存");
+            say("按语已保存".into());
             Ok(Outcome::Ok)
         }
         PacketCommand::Question {
@@ -190,14 +191,14 @@ pub fn run(g: &Global, args: PacketArgs) -> Result<Outcome> {
                 );
                 Ok(())
             })?;
-            say(
-                g,
-                format!("现在共有 {} 道讨论题", stored.packet.questions.len()),
-            );
+            say(format!(
+                "现在共有 {} 道讨论题",
+                stored.packet.questions.len()
+            ));
             Ok(Outcome::Ok)
         }
         PacketCommand::Show { name } => {
-            let (engine, _) = ready_engine(g)?;
+            let (engine, _) = ctx.engine()?;
             let r = Resolved::new(&store.load(&name)?, &engine)?;
             show(&r)?;
             Ok(missing_outcome(&r))
@@ -207,28 +208,22 @@ pub fn run(g: &Global, args: PacketArgs) -> Result<Outcome> {
             format,
             output,
         } => {
-            let (engine, _) = ready_engine(g)?;
+            let (engine, _) = ctx.engine()?;
             let r = Resolved::new(&store.load(&name)?, &engine)?;
-            let bytes = match format {
-                Format::Md => packet::export::markdown(&r).into_bytes(),
-                Format::Html => packet::export::html(&r)?.into_bytes(),
-                Format::Docx => packet::docx::docx(&r)?,
-            };
-            let path = output.unwrap_or_else(|| PathBuf::from(format!("{name}.{}", format.ext())));
+            let format = packet::Format::from(format);
+            let bytes = format.render(&r)?;
+            let path = output.unwrap_or_else(|| PathBuf::from(format.file_name(&name)));
             if path.as_os_str() == "-" {
                 std::io::stdout().lock().write_all(&bytes)?;
             } else {
                 std::fs::write(&path, &bytes)
                     .with_context(|| format!("无法写入 {}", path.display()))?;
-                say(
-                    g,
-                    format!(
-                        "讲义已生成：{}（{} 个案例，{} KB）",
-                        path.display(),
-                        r.entries.len(),
-                        bytes.len().div_ceil(1024)
-                    ),
-                );
+                say(format!(
+                    "讲义已生成：{}（{} 个案例，{} KB）",
+                    path.display(),
+                    r.entries.len(),
+                    bytes.len().div_ceil(1024)
+                ));
             }
             for id in r.missing() {
                 eprintln!("注意：案例 {id} 已不在案例库中，讲义里标为“缺失”");
@@ -246,28 +241,33 @@ fn missing_outcome(r: &Resolved) -> Outcome {
     }
 }
 
-fn new(g: &Global, store: &PacketStore, a: NewArgs) -> Result<Outcome> {
+fn new(ctx: &Ctx, store: &PacketStore, a: NewArgs) -> Result<Outcome> {
     packet::check_name(&a.name)?;
-    let mut p = Packet::new(a.title.trim());
-    p.audience = a.audience.trim().to_string();
-    p.date = a.date.trim().to_string();
-    p.author = a.author.trim().to_string();
-    if let Some(q) = &a.from_query {
-        let (engine, _) = ready_engine(g)?;
-        p.query = Some(q.trim().to_string());
-        p.add(&packet::export::search_ids(&engine, q, a.limit)?, None)?;
-    }
-    let stored = store.create(&a.name, &p)?;
-    say(
-        g,
-        format!(
-            "案例包“{}”已建好：{}（{} 个案例）。用 `anli packet show {}` 查看。",
-            a.name,
-            store.path(&a.name)?.display(),
-            stored.packet.cases.len(),
-            a.name
-        ),
-    );
+    let from_query = a.from_query.is_some();
+    let new = NewPacket {
+        name: a.name.clone(),
+        title: a.title,
+        audience: a.audience,
+        date: a.date,
+        author: a.author,
+        query: a.from_query,
+        limit: Some(a.limit),
+        ids: Vec::new(),
+    };
+    // The index is opened (and brought up to date) only when a search is to fill the packet.
+    let engine = if from_query {
+        Some(ctx.engine()?.0)
+    } else {
+        None
+    };
+    let stored = packet::create(store, engine.as_ref(), new)?;
+    ctx.say(format!(
+        "案例包“{}”已建好：{}（{} 个案例）。用 `anli packet show {}` 查看。",
+        a.name,
+        store.path(&a.name)?.display(),
+        stored.packet.cases.len(),
+        a.name
+    ));
     Ok(Outcome::Ok)
 }
 

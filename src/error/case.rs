@@ -9,7 +9,6 @@ pub enum CaseError {
     /// The file could not be read.
     #[error("{}: 无法读取：{source}", path.display())]
     Read {
-        /// The file.
         path: PathBuf,
         /// What the operating system said.
         #[source]
@@ -19,18 +18,15 @@ pub enum CaseError {
     /// The file is larger than [`MAX_CASE_BYTES`](crate::case::MAX_CASE_BYTES).
     #[error("{}: 文件太大（{size} 字节，上限 {limit} 字节），不像一个案例", path.display())]
     TooLarge {
-        /// The file.
         path: PathBuf,
         /// Its size in bytes.
         size: u64,
-        /// The limit.
         limit: u64,
     },
 
     /// The file is not valid UTF-8 (saved as GBK, say).
     #[error("{}:{line}: 不是 UTF-8 编码（可能存成了 GBK）；请用 UTF-8 重新保存", path.display())]
     InvalidUtf8 {
-        /// The file.
         path: PathBuf,
         /// 1-based line of the first bad byte.
         line: usize,
@@ -38,15 +34,11 @@ pub enum CaseError {
 
     /// The file does not start with a `---` front matter block.
     #[error("{}:1: 缺少开头的 front matter（第一行应为 ---，随后写 id、title 等字段，再以 --- 结束）", path.display())]
-    NoFrontMatter {
-        /// The file.
-        path: PathBuf,
-    },
+    NoFrontMatter { path: PathBuf },
 
     /// The front matter opens with `---` but never closes.
     #[error("{}:{line}: front matter 从这一行开始，但没有结束的 --- 行", path.display())]
     UnclosedFrontMatter {
-        /// The file.
         path: PathBuf,
         /// 1-based line of the opening `---`.
         line: usize,
@@ -55,7 +47,6 @@ pub enum CaseError {
     /// The front matter is not valid YAML, or not a mapping.
     #[error("{}:{line}: front matter 格式错误：{message}", path.display())]
     Yaml {
-        /// The file.
         path: PathBuf,
         /// 1-based line in the file.
         line: usize,
@@ -66,7 +57,6 @@ pub enum CaseError {
     /// A required field (`id`, `title`) is missing or empty.
     #[error("{}:{line}: 缺少必填字段 {field}", path.display())]
     MissingField {
-        /// The file.
         path: PathBuf,
         /// 1-based line of the front matter start.
         line: usize,
@@ -77,7 +67,6 @@ pub enum CaseError {
     /// A field has a value of the wrong form.
     #[error("{}:{line}: 字段 {field} 的值不对：{message}", path.display())]
     InvalidField {
-        /// The file.
         path: PathBuf,
         /// 1-based line of the field.
         line: usize,
@@ -90,7 +79,6 @@ pub enum CaseError {
     /// A topic is not in `schema/topics.toml`.
     #[error("{}:{line}: 主题“{topic}”不在主题词表 schema/topics.toml 中{hint}", path.display())]
     UnknownTopic {
-        /// The file.
         path: PathBuf,
         /// 1-based line of the topic.
         line: usize,
@@ -107,7 +95,6 @@ pub enum CaseError {
         path: PathBuf,
         /// 1-based line of its `id`.
         line: usize,
-        /// The id.
         id: String,
         /// The file that keeps the id.
         first: PathBuf,

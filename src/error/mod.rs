@@ -125,6 +125,10 @@ pub enum Error {
     #[error("{0}")]
     PacketEdit(String),
 
+    /// A handout format anli does not write.
+    #[error("不支持的格式“{0}”：可选 md、html、docx")]
+    UnknownFormat(String),
+
     /// A packet handout could not be produced.
     #[error("无法生成案例包文件：{0}")]
     PacketExport(String),

@@ -123,6 +123,8 @@ pub struct Means {
 /// The evaluation: overall, by query kind, and per query (worst nDCG first).
 #[derive(Debug, Clone, Serialize)]
 pub struct EvalReport {
+    /// How the queries were ranked.
+    pub mode: SearchMode,
     /// All queries.
     pub overall: Means,
     /// Short keyword queries (≤ 8 characters).
@@ -231,6 +233,7 @@ pub fn evaluate(
     }
     scored.sort_by(|a, b| a.ndcg10.total_cmp(&b.ndcg10).then(a.qid.cmp(&b.qid)));
     Ok(EvalReport {
+        mode,
         overall: means(scored.iter()),
         keyword: means(scored.iter().filter(|s| is_keyword(&s.query))),
         description: means(scored.iter().filter(|s| !is_keyword(&s.query))),

@@ -1,23 +1,30 @@
 //! Case packets (案例包): an instructor's ordered selection of cases for a training class, with
 //! notes and discussion questions, kept as TOML files in `packets/` beside the corpus.
 //!
+//! The operations the CLI and the service share live here; they only parse their input and
+//! show the result.
 //! - this module: the [`Packet`] value, its names, and the edits instructors make to it;
 //! - [`store`]: reading and writing packet files safely when several people edit at once;
-//! - [`export`]: resolving case ids against the index and writing Markdown and HTML handouts;
-//! - [`docx`]: the Word handout.
+//! - [`create`]: starting a packet, optionally from a search (one set of rules);
+//! - [`resolve`]: looking the case ids up in the index;
+//! - [`format`] and [`handout`]: the Markdown, HTML and Word handouts.
 //!
 //! A packet names cases by id. A case that has left the corpus is kept in the packet and shown
 //! as missing in every view and export (and `anli check` reports it), never dropped silently.
 
-pub mod docx;
-pub mod export;
+pub mod create;
+pub mod format;
+pub mod handout;
+pub mod resolve;
 pub mod store;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
-pub use export::{Entry, Resolved};
+pub use create::{create, NewPacket, MAX_FROM_QUERY};
+pub use format::Format;
+pub use resolve::{require_cases, short, Entry, Resolved};
 pub use store::{PacketStore, StoredPacket};
 
 /// Longest packet name, in characters.
@@ -103,6 +110,23 @@ fn check_text(what: &str, text: &str) -> Result<()> {
         return Err(edit(format!("{what}太长（最多 {MAX_NOTE_CHARS} 字）")));
     }
     Ok(())
+}
+
+/// A change to a packet's cover and questions, as the edit form and `PUT /api/packets/{name}`
+/// send it; a field left out stays as it is. Text is cleaned as [`clean_text`] does (cover
+/// fields on one line); empty questions are dropped.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoverEdit {
+    /// The version of the packet this edit was made from; with it, the edit is refused if
+    /// someone changed the packet since (see [`PacketStore::update`]).
+    pub version: Option<String>,
+    pub title: Option<String>,
+    pub audience: Option<String>,
+    pub date: Option<String>,
+    pub author: Option<String>,
+    /// Replaces the list.
+    pub questions: Option<Vec<String>>,
 }
 
 impl Packet {
@@ -194,6 +218,26 @@ impl Packet {
         let item = self.cases.remove(i);
         self.cases.insert(to, item);
         Ok(())
+    }
+
+    /// Apply a cover edit (its `version` is the store's to check). Checked when saved.
+    pub fn edit_cover(&mut self, edit: CoverEdit) {
+        let set = |field: &mut String, v: Option<String>| {
+            if let Some(v) = v {
+                *field = clean_text(&v).replace('\n', " ");
+            }
+        };
+        set(&mut self.title, edit.title);
+        set(&mut self.audience, edit.audience);
+        set(&mut self.date, edit.date);
+        set(&mut self.author, edit.author);
+        if let Some(qs) = edit.questions {
+            self.questions = qs
+                .iter()
+                .map(|q| clean_text(q))
+                .filter(|q| !q.is_empty())
+                .collect();
+        }
     }
 
     /// Check what a hand-edited or submitted packet holds: a title, no duplicate ids, sizes.

@@ -43,6 +43,9 @@ use segments::{SegmentCache, Slot};
 
 /// Most hits one request may ask for.
 pub const MAX_LIMIT: usize = 100;
+/// Longest query the service and packet creation accept, in characters (a longer text is a
+/// description: see [`Engine::similar_to_text`]).
+pub const MAX_QUERY_CHARS: usize = 2000;
 /// Texts up to this many characters are treated as a query by [`Engine::similar_to_text`].
 pub const SHORT_TEXT_CHARS: usize = 400;
 /// Terms kept from a text when looking for similar cases.
@@ -57,7 +60,6 @@ pub struct SearchRequest {
     pub limit: usize,
     /// Hits to skip (paging).
     pub offset: usize,
-    /// Filters.
     pub filters: Filters,
     /// How to rank.
     pub mode: SearchMode,
@@ -108,17 +110,13 @@ impl std::str::FromStr for SearchMode {
 /// One ranked case.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Hit {
-    /// Case id.
     pub id: String,
-    /// Title.
     pub title: String,
     /// Relevance score (higher is better; comparable within one result list).
     pub score: f32,
-    /// Topics.
     pub topics: Vec<String>,
     /// Region, `省/市/区`.
     pub region: Option<String>,
-    /// Year.
     pub year: Option<i64>,
     /// HTML-escaped passage with `<em>` around matches.
     pub snippet: String,

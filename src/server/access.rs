@@ -17,7 +17,7 @@ use std::net::SocketAddr;
 
 use axum::http::{header, HeaderMap, StatusCode};
 
-use super::api::ApiError;
+use super::error::ApiError;
 
 /// Name of the cookie holding the admin token.
 pub const COOKIE: &str = "anli_token";

@@ -2,13 +2,26 @@
 //!
 //! One [`Engine`] (searcher, analyzer, synonyms) is shared by all requests; it picks up commits
 //! made by `anli index` in another process by itself. Errors are JSON `{code, message}` with the
-//! right status; nothing a client sends produces a 500.
+//! right status ([`ApiError`]) or the error page ([`error::PageError`]); nothing a client sends
+//! produces a 500.
+//!
+//! - [`error`], [`extract`]: the typed edges (errors, extractors that reject with them, the
+//!   write rule as an extractor); [`access`]: the write rule itself;
+//! - `api`, `packets`: the JSON API; `pages`, `packet_pages`: the web pages, with `templates`,
+//!   `links`, `params` and `picker`; `packet_ops`: what the packet API and pages share.
 
 pub mod access;
 mod api;
+pub mod error;
+pub mod extract;
+mod links;
+mod packet_ops;
 mod packet_pages;
 mod packets;
 mod pages;
+mod params;
+mod picker;
+mod templates;
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -27,12 +40,11 @@ use crate::packet::PacketStore;
 use crate::search::Engine;
 
 pub use access::WriteAccess;
-pub use api::ApiError;
+pub use error::ApiError;
 
 /// Largest request body accepted (a described problem of a few thousand characters fits).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
-/// Longest query accepted, in characters.
-pub const MAX_QUERY_CHARS: usize = 2000;
+pub use crate::search::MAX_QUERY_CHARS;
 /// Longest text accepted by `POST /api/similar`, in characters.
 pub const MAX_TEXT_CHARS: usize = 20_000;
 /// Deepest page offset accepted.
@@ -47,7 +59,6 @@ pub struct AppState {
 struct Inner {
     engine: Engine,
     library: Library,
-    templates: minijinja::Environment<'static>,
     packets: PacketStore,
     access: WriteAccess,
 }
@@ -78,7 +89,6 @@ impl AppState {
             inner: Arc::new(Inner {
                 engine,
                 library,
-                templates: pages::templates(),
                 packets: PacketStore::new(options.packets),
                 access: options.access,
             }),
@@ -100,10 +110,6 @@ impl AppState {
 
     fn library(&self) -> &Library {
         &self.inner.library
-    }
-
-    fn templates(&self) -> &minijinja::Environment<'static> {
-        &self.inner.templates
     }
 }
 
@@ -156,7 +162,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/app.js", get(pages::js))
         .fallback(pages::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(CatchPanicLayer::custom(api::panic_response))
+        .layer(CatchPanicLayer::custom(error::panic_response))
         // Not overriding: a downloaded HTML handout sets its own (inline styles only).
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

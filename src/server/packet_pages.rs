@@ -1,134 +1,32 @@
 //! The packet pages: list and create packets, edit one (order, notes, questions), download the
-//! handout, and the "加入案例包" form on results and case pages. Plain HTML forms that post and
-//! redirect back (303), so everything works without script.
+//! handout, log in, and the "加入案例包" form on results and case pages. Plain HTML forms that
+//! post and redirect back (303), so everything works without script. Errors show the error
+//! page ([`PageError`]); writes need [`WriteAllowed`].
 
-use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use minijinja::context;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use super::api::ApiError;
-use super::packets::{self, CreateBody, MetaBody, PacketView};
-use super::pages::{error_page, render};
+use super::error::{ApiError, PageError};
+use super::extract::{AppForm, WriteAllowed};
+use super::links::{local, packet_url, with_param};
+use super::packet_ops::{self, blocking, PacketView};
+use super::templates::render;
 use super::AppState;
-use crate::packet::Packet;
+use crate::packet::{CoverEdit, NewPacket, Packet};
 
-/// A packet in the "加入案例包" picker.
-#[derive(Serialize)]
-struct Choice {
-    #[serde(skip)]
-    modified: Option<std::time::SystemTime>,
-    name: String,
-    title: String,
-    cases: usize,
-}
-
-/// What the results and case pages need for their "加入案例包" forms.
-pub(super) fn picker(state: &AppState, headers: &HeaderMap) -> minijinja::Value {
-    let can_write = state.access().allows(headers);
-    let packets: Vec<Choice> = if can_write {
-        state
-            .packets()
-            .list()
-            .unwrap_or_default()
-            .into_iter()
-            .flatten()
-            .map(|s| Choice {
-                modified: state
-                    .packets()
-                    .path(&s.name)
-                    .ok()
-                    .and_then(|p| std::fs::metadata(p).ok())
-                    .and_then(|m| m.modified().ok()),
-                cases: s.packet.cases.len(),
-                title: s.packet.title,
-                name: s.name,
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    // The packet worked on last comes first, so it is the one preselected.
-    let mut packets = packets;
-    packets.sort_by_key(|c| std::cmp::Reverse(c.modified));
-    context! { can_write, packets }
-}
-
-/// A form that could not be read: too large, too slow, or not a form.
-fn form_error(e: &FormRejection) -> ApiError {
-    match e.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            format!(
-                "提交的内容太多（上限 {} KB），请分几次保存",
-                super::MAX_BODY_BYTES / 1024
-            ),
-        ),
-        StatusCode::REQUEST_TIMEOUT => ApiError::new(
-            StatusCode::REQUEST_TIMEOUT,
-            "request_timeout",
-            "提交得太慢，已超时；请重试",
-        ),
-        _ => ApiError::bad("bad_form", "表单内容无法解析，请回到上一页重新提交"),
-    }
-}
-
-fn fail(state: &AppState, e: ApiError) -> Response {
-    error_page(state, e.status(), &e.message)
-}
-
-/// The form of a request that writes, once the write rule allows it.
-fn writable_form<T>(
-    state: &AppState,
-    headers: &HeaderMap,
-    form: Result<Form<T>, FormRejection>,
-) -> Result<T, ApiError> {
-    state.access().check(headers)?;
-    form.map(|Form(f)| f).map_err(|e| form_error(&e))
-}
-
-/// A local path to go back to (never another site), with anything outside visible ASCII
-/// percent-encoded so it can go in a `Location` header.
-fn local(back: &str) -> Option<String> {
-    if !back.starts_with('/') || back.starts_with("//") || back.contains('\\') {
-        return None;
-    }
-    Some(
-        back.bytes()
-            .map(|b| {
-                if b.is_ascii_graphic() {
-                    (b as char).to_string()
-                } else {
-                    format!("%{b:02X}")
-                }
-            })
-            .collect(),
-    )
-}
-
-fn with_param(url: &str, key: &str, value: &str) -> String {
-    let sep = if url.contains('?') { '&' } else { '?' };
-    let pair = serde_urlencoded::to_string([(key, value)]).unwrap_or_default();
-    format!("{url}{sep}{pair}")
-}
-
-/// The page of packet `name`.
-pub(super) fn packet_url(name: &str) -> String {
-    let enc = serde_urlencoded::to_string([("", name)]).unwrap_or_default();
-    format!("/packets/{}", enc.trim_start_matches('='))
-}
+/// A write from a page: refused with the error page.
+type PageWrite = WriteAllowed<PageError>;
 
 /// `GET /packets`: the list, and a form to start a new one.
-pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
     let store = state.packets().clone();
-    let all = match packets::blocking(move || store.list()).await {
-        Ok(a) => a,
-        Err(e) => return fail(&state, e),
-    };
+    let all = blocking(move || store.list()).await?;
     let mut items = Vec::new();
     let mut broken = Vec::new();
     for r in all {
@@ -142,15 +40,14 @@ pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> Response
     }
     let can_write = state.access().allows(&headers);
     let login = !can_write && state.access().has_token();
-    render(
-        &state,
+    Ok(render(
         StatusCode::OK,
         "packets.html",
         context! { items, broken, can_write, login },
-    )
+    ))
 }
 
-/// The new-packet form.
+/// The new-packet form: [`NewPacket`] as a form sends it (`limit` may be empty).
 #[derive(Debug, Deserialize)]
 pub struct NewForm {
     name: String,
@@ -170,21 +67,17 @@ pub struct NewForm {
 /// `POST /packets`: create, then show it.
 pub async fn create(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    form: Result<Form<NewForm>, FormRejection>,
-) -> Response {
-    let f = match writable_form(&state, &headers, form) {
-        Ok(f) => f,
-        Err(e) => return fail(&state, e),
-    };
+    _: PageWrite,
+    AppForm(f): AppForm<NewForm>,
+) -> Result<Response, PageError> {
     let limit = match f.limit.trim() {
         "" => None,
-        s => match s.parse() {
-            Ok(n) => Some(n),
-            Err(_) => return fail(&state, ApiError::bad("bad_limit", "条数应是数字")),
-        },
+        s => Some(
+            s.parse()
+                .map_err(|_| ApiError::bad("bad_limit", "条数应是数字"))?,
+        ),
     };
-    let body = CreateBody {
+    let new = NewPacket {
         name: f.name.trim().to_string(),
         title: f.title,
         audience: f.audience,
@@ -194,10 +87,8 @@ pub async fn create(
         limit,
         ids: Vec::new(),
     };
-    match packets::create_packet(&state, body).await {
-        Ok(s) => Redirect::to(&packet_url(&s.name)).into_response(),
-        Err(e) => fail(&state, e),
-    }
+    let stored = packet_ops::create(&state, new).await?;
+    Ok(Redirect::to(&packet_url(&stored.name)).into_response())
 }
 
 /// `GET /packets/{name}`: the packet, with edit forms when the visitor may write.
@@ -205,17 +96,9 @@ pub async fn show(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(name): Path<String>,
-) -> Response {
-    let store = state.packets().clone();
-    let n = name.clone();
-    let stored = match packets::blocking(move || store.load(&n)).await {
-        Ok(s) => s,
-        Err(e) => return fail(&state, e),
-    };
-    let view = match packets::resolve(&state, &stored) {
-        Ok(r) => PacketView::from(&r),
-        Err(e) => return fail(&state, e),
-    };
+) -> Result<Response, PageError> {
+    let resolved = packet_ops::load(&state, name.clone()).await?;
+    let view = PacketView::from(&resolved);
     let url = packet_url(&name);
     let cases: Vec<_> = view
         .cases
@@ -233,19 +116,18 @@ pub async fn show(
     let questions = view.questions.join("\n");
     let can_write = state.access().allows(&headers);
     let login = !can_write && state.access().has_token();
-    let short = crate::packet::export::short(&view.corpus_version).to_string();
-    let query_url = view.query.as_deref().map(|q| {
+    let short = crate::packet::short(view.corpus_version).to_string();
+    let query_url = view.query.map(|q| {
         format!(
             "/?{}",
             serde_urlencoded::to_string([("q", q)]).unwrap_or_default()
         )
     });
-    render(
-        &state,
+    Ok(render(
         StatusCode::OK,
         "packet.html",
         context! { p => view, cases, questions, url, can_write, login, corpus_short => short, query_url },
-    )
+    ))
 }
 
 /// Every edit form on the packet page posts here, with `action` saying which.
@@ -266,6 +148,7 @@ pub struct EditForm {
     date: Option<String>,
     #[serde(default)]
     author: Option<String>,
+    /// One question a line.
     #[serde(default)]
     questions: Option<String>,
 }
@@ -273,20 +156,16 @@ pub struct EditForm {
 /// `POST /packets/{name}`: apply one edit, then show the packet again.
 pub async fn edit(
     State(state): State<AppState>,
-    headers: HeaderMap,
     Path(name): Path<String>,
-    form: Result<Form<EditForm>, FormRejection>,
-) -> Response {
-    let f = match writable_form(&state, &headers, form) {
-        Ok(f) => f,
-        Err(e) => return fail(&state, e),
-    };
+    _: PageWrite,
+    AppForm(f): AppForm<EditForm>,
+) -> Result<Response, PageError> {
     let url = packet_url(&name);
     let id = f.id.trim().to_string();
     type Change = Box<dyn FnOnce(&mut Packet) -> crate::Result<()> + Send>;
     let (version, change): (Option<String>, Change) = match f.action.as_str() {
         "meta" => {
-            let b = MetaBody {
+            let edit = CoverEdit {
                 version: Some(f.version),
                 title: f.title,
                 audience: f.audience,
@@ -295,19 +174,17 @@ pub async fn edit(
                 questions: f.questions.map(|q| q.lines().map(str::to_string).collect()),
             };
             (
-                b.version.clone(),
+                edit.version.clone(),
                 Box::new(move |p| {
-                    packets::apply_meta(p, b);
+                    p.edit_cover(edit);
                     Ok(())
                 }),
             )
         }
         "add" => {
             let ids: Vec<String> = id.split_whitespace().map(str::to_string).collect();
-            if let Err(e) = packets::known_cases(&state, &ids) {
-                return fail(&state, e);
-            }
-            (None, Box::new(move |p| p.add(&ids, None).map(drop)))
+            packet_ops::add_cases(&state, name, ids, None).await?;
+            return Ok(Redirect::to(&format!("{url}#cases")).into_response());
         }
         "remove" => (None, Box::new(move |p| p.remove(&id))),
         "up" => (None, Box::new(move |p| p.shift(&id, -1))),
@@ -317,19 +194,13 @@ pub async fn edit(
             (None, Box::new(move |p| p.set_note(&id, &note)))
         }
         "delete" => {
-            let store = state.packets().clone();
-            let version = f.version;
-            return match packets::blocking(move || store.delete(&name, Some(&version))).await {
-                Ok(()) => Redirect::to("/packets").into_response(),
-                Err(e) => fail(&state, e),
-            };
+            packet_ops::delete(&state, name, Some(f.version)).await?;
+            return Ok(Redirect::to("/packets").into_response());
         }
-        _ => return fail(&state, ApiError::bad("bad_form", "不认识的操作")),
+        _ => return Err(ApiError::bad("bad_form", "不认识的操作").into()),
     };
-    match packets::update_packet(&state, name, version, change).await {
-        Ok(_) => Redirect::to(&format!("{url}#cases")).into_response(),
-        Err(e) => fail(&state, e),
-    }
+    packet_ops::update(&state, name, version, change).await?;
+    Ok(Redirect::to(&format!("{url}#cases")).into_response())
 }
 
 /// The "加入案例包" form on results and case pages.
@@ -339,8 +210,10 @@ pub struct AddForm {
     #[serde(default)]
     packet: String,
     id: String,
+    /// The page to go back to.
     #[serde(default)]
     back: String,
+    /// The search the page showed (names a new packet).
     #[serde(default)]
     q: String,
 }
@@ -348,32 +221,21 @@ pub struct AddForm {
 /// `POST /packets/add`: add a case (to a new packet if none was chosen), then go back.
 pub async fn add_from_results(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    form: Result<Form<AddForm>, FormRejection>,
-) -> Response {
-    let f = match writable_form(&state, &headers, form) {
-        Ok(f) => f,
-        Err(e) => return fail(&state, e),
-    };
+    _: PageWrite,
+    AppForm(f): AppForm<AddForm>,
+) -> Result<Response, PageError> {
     let ids = vec![f.id.trim().to_string()];
-    if let Err(e) = packets::known_cases(&state, &ids) {
-        return fail(&state, e);
-    }
+    let s = state.clone();
+    let ids =
+        blocking(move || crate::packet::require_cases(s.engine(), &ids).map(|()| ids)).await?;
     let name = if f.packet.trim().is_empty() {
-        match new_packet_for(&state, f.q.trim()).await {
-            Ok(n) => n,
-            Err(e) => return fail(&state, e),
-        }
+        new_packet_for(&state, f.q.trim()).await?
     } else {
         f.packet.trim().to_string()
     };
-    if let Err(e) =
-        packets::update_packet(&state, name.clone(), None, move |p| p.add(&ids, None)).await
-    {
-        return fail(&state, e);
-    }
+    packet_ops::update(&state, name.clone(), None, move |p| p.add(&ids, None)).await?;
     let back = local(&f.back).unwrap_or_else(|| packet_url(&name));
-    Redirect::to(&with_param(&back, "added", &name)).into_response()
+    Ok(Redirect::to(&with_param(&back, "added", &name)).into_response())
 }
 
 /// Start a packet named after the search (or 案例包), with a free name.
@@ -395,13 +257,12 @@ async fn new_packet_for(state: &AppState, q: &str) -> Result<String, ApiError> {
         } else {
             format!("{stem}-{i}")
         };
-        let body = CreateBody {
+        let new = NewPacket {
             name: name.clone(),
             title: title.clone(),
-            query: None,
-            ..CreateBody::default()
+            ..NewPacket::default()
         };
-        match packets::create_packet(state, body).await {
+        match packet_ops::create(state, new).await {
             Ok(_) => return Ok(name),
             Err(e) if e.code == "packet_exists" => continue,
             Err(e) => return Err(e),
@@ -417,18 +278,14 @@ async fn new_packet_for(state: &AppState, q: &str) -> Result<String, ApiError> {
 pub async fn download(
     State(state): State<AppState>,
     Path((name, format)): Path<(String, String)>,
-) -> Response {
-    match packets::export_blocking(&state, name, format).await {
-        Ok((bytes, ctype, file)) => packets::download(bytes, ctype, &file),
-        Err(e) => fail(&state, e),
-    }
+) -> Result<Response, PageError> {
+    Ok(packet_ops::download(&state, name, &format).await?)
 }
 
 /// `GET /login`: the token form (only meaningful when a token is configured).
 pub async fn login_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let ok = state.access().allows(&headers);
     render(
-        &state,
         StatusCode::OK,
         "login.html",
         context! { ok, has_token => state.access().has_token(), local => state.access().is_local() },
@@ -445,28 +302,14 @@ pub struct LoginForm {
 pub async fn login(
     State(state): State<AppState>,
     headers: HeaderMap,
-    form: Result<Form<LoginForm>, FormRejection>,
-) -> Response {
-    let f = match form {
-        Ok(Form(f)) => f,
-        Err(e) => return fail(&state, form_error(&e)),
-    };
-    let mut h = headers.clone();
-    h.insert(
-        header::AUTHORIZATION,
-        match format!("Bearer {}", f.token.trim()).parse() {
-            Ok(v) => v,
-            Err(_) => {
-                return fail(
-                    &state,
-                    ApiError::new(StatusCode::FORBIDDEN, "bad_token", "管理口令不对"),
-                )
-            }
-        },
-    );
-    if let Err(e) = state.access().check(&h) {
-        return fail(&state, e);
-    }
+    AppForm(f): AppForm<LoginForm>,
+) -> Result<Response, PageError> {
+    let mut h = headers;
+    let bearer = format!("Bearer {}", f.token.trim())
+        .parse()
+        .map_err(|_| ApiError::new(StatusCode::FORBIDDEN, "bad_token", "管理口令不对"))?;
+    h.insert(header::AUTHORIZATION, bearer);
+    state.access().check(&h)?;
     let cookie = format!(
         "{}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age=2592000",
         super::access::COOKIE,
@@ -476,5 +319,5 @@ pub async fn login(
     if let Ok(v) = cookie.parse() {
         resp.headers_mut().insert(header::SET_COOKIE, v);
     }
-    resp
+    Ok(resp)
 }

@@ -1,166 +1,32 @@
-//! Case packets over HTTP: the JSON API under `/api/packets`, and the operations the packet
-//! pages share with it. Every write checks [`WriteAccess`](super::access::WriteAccess) first and
-//! runs on the blocking pool (packet files are edited under a file lock).
+//! Case packets over HTTP: the JSON API under `/api/packets`. Writes need [`WriteAllowed`]; the
+//! work itself is the library's, run on the blocking pool ([`packet_ops`](super::packet_ops)).
 
-use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
-use super::api::ApiError;
+use super::error::ApiError;
+use super::extract::{AppJson, AppQuery, WriteAllowed};
+use super::packet_ops::{self, blocking, PacketView};
 use super::AppState;
-use crate::packet::{self, Packet, Resolved, StoredPacket};
+use crate::packet::{CoverEdit, NewPacket, Resolved, StoredPacket};
 
-/// Most cases a packet started from a search takes.
-pub const MAX_FROM_QUERY: usize = 30;
-
-/// A packet in a list.
+/// A packet in the list.
 #[derive(Debug, Serialize)]
 pub struct PacketSummary {
-    /// Name.
     pub name: String,
-    /// Title.
     pub title: String,
     /// Number of cases.
     pub cases: usize,
-    /// Version.
     pub version: String,
-}
-
-/// A case in a packet view.
-#[derive(Debug, Serialize)]
-pub struct CaseView {
-    /// Id.
-    pub id: String,
-    /// Instructor's note.
-    pub note: String,
-    /// The id is no longer in the corpus.
-    pub missing: bool,
-    /// Title (absent when missing).
-    pub title: Option<String>,
-    /// Region.
-    pub region: Option<String>,
-    /// Year.
-    pub year: Option<i64>,
-    /// Topics.
-    pub topics: Vec<String>,
-}
-
-/// A packet with its cases looked up.
-#[derive(Debug, Serialize)]
-pub struct PacketView {
-    /// Name.
-    pub name: String,
-    /// Version: send it back with whole-packet edits.
-    pub version: String,
-    /// Title.
-    pub title: String,
-    /// Audience.
-    pub audience: String,
-    /// Date.
-    pub date: String,
-    /// Author.
-    pub author: String,
-    /// The search it was started from.
-    pub query: Option<String>,
-    /// Discussion questions.
-    pub questions: Vec<String>,
-    /// Cases in order.
-    pub cases: Vec<CaseView>,
-    /// Ids no longer in the corpus.
-    pub missing: Vec<String>,
-    /// Fingerprint of the indexed corpus.
-    pub corpus_version: String,
-}
-
-impl From<&Resolved> for PacketView {
-    fn from(r: &Resolved) -> PacketView {
-        let p = &r.packet;
-        PacketView {
-            name: r.name.clone(),
-            version: r.version.clone(),
-            title: p.title.clone(),
-            audience: p.audience.clone(),
-            date: p.date.clone(),
-            author: p.author.clone(),
-            query: p.query.clone(),
-            questions: p.questions.clone(),
-            cases: r
-                .entries
-                .iter()
-                .map(|e| {
-                    let c = e.case();
-                    CaseView {
-                        id: e.id().to_string(),
-                        note: e.note().to_string(),
-                        missing: c.is_none(),
-                        title: c.map(|c| c.meta.title.clone()),
-                        region: c.and_then(|c| c.meta.region.clone()),
-                        year: c.and_then(|c| c.meta.year),
-                        topics: c.map(|c| c.meta.topics.clone()).unwrap_or_default(),
-                    }
-                })
-                .collect(),
-            missing: r.missing().iter().map(|s| s.to_string()).collect(),
-            corpus_version: r.corpus_version.clone(),
-        }
-    }
-}
-
-/// Body of `POST /api/packets` (and the new-packet form).
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CreateBody {
-    /// Name (file name).
-    pub name: String,
-    /// Title.
-    pub title: String,
-    /// Audience.
-    #[serde(default)]
-    pub audience: String,
-    /// Date.
-    #[serde(default)]
-    pub date: String,
-    /// Author.
-    #[serde(default)]
-    pub author: String,
-    /// Start from this search.
-    #[serde(default)]
-    pub query: Option<String>,
-    /// How many results of the search to take (default 6).
-    #[serde(default)]
-    pub limit: Option<usize>,
-    /// Cases to start with.
-    #[serde(default)]
-    pub ids: Vec<String>,
-}
-
-/// Body of `PUT /api/packets/{name}`: the fields to change; `version` guards against
-/// overwriting someone else's edit.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MetaBody {
-    /// The version this edit is based on (from `GET`); refused with 409 if stale.
-    pub version: Option<String>,
-    /// Title.
-    pub title: Option<String>,
-    /// Audience.
-    pub audience: Option<String>,
-    /// Date.
-    pub date: Option<String>,
-    /// Author.
-    pub author: Option<String>,
-    /// Discussion questions (replaces the list).
-    pub questions: Option<Vec<String>>,
 }
 
 /// Body of `POST /api/packets/{name}/cases`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AddBody {
-    /// Case ids.
     pub ids: Vec<String>,
     /// 1-based position (default: at the end).
     #[serde(default)]
@@ -189,178 +55,17 @@ pub struct VersionParam {
 /// Query of the export endpoint.
 #[derive(Debug, Deserialize)]
 pub struct ExportParams {
-    /// `md`, `html` or `docx`.
+    /// `md`, `html` or `docx` (default `docx`).
     pub format: Option<String>,
 }
 
-/// Run packet file work on the blocking pool.
-pub(super) async fn blocking<T: Send + 'static, E: Send + 'static>(
-    f: impl FnOnce() -> Result<T, E> + Send + 'static,
-) -> Result<T, ApiError>
-where
-    ApiError: From<E>,
-{
-    match tokio::task::spawn_blocking(f).await {
-        Ok(r) => r.map_err(ApiError::from),
-        Err(e) => {
-            tracing::error!("packet task failed: {e}");
-            Err(ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "服务内部出错，请稍后再试",
-            ))
-        }
-    }
+/// The packet view of `r` as JSON (serialized here: the view borrows `r`).
+fn view(r: &Resolved) -> Response {
+    Json(PacketView::from(r)).into_response()
 }
 
-/// Check that every id names a case in the index.
-pub(super) fn known_cases(state: &AppState, ids: &[String]) -> Result<(), ApiError> {
-    Ok(packet::export::require_cases(state.engine(), ids)?)
-}
-
-/// Resolve a stored packet into its view.
-pub(super) fn resolve(state: &AppState, stored: &StoredPacket) -> Result<Resolved, ApiError> {
-    Ok(Resolved::new(stored, state.engine())?)
-}
-
-/// Create a packet (optionally from a search).
-pub(super) async fn create_packet(
-    state: &AppState,
-    body: CreateBody,
-) -> Result<StoredPacket, ApiError> {
-    packet::check_name(&body.name)?;
-    let mut p = Packet::new(body.title.trim());
-    p.audience = body.audience.trim().to_string();
-    p.date = body.date.trim().to_string();
-    p.author = body.author.trim().to_string();
-    known_cases(state, &body.ids)?;
-    p.add(&body.ids, None)?;
-    if let Some(q) = body
-        .query
-        .as_deref()
-        .map(str::trim)
-        .filter(|q| !q.is_empty())
-    {
-        if q.chars().count() > super::MAX_QUERY_CHARS {
-            return Err(ApiError::bad("query_too_long", "检索词太长"));
-        }
-        let limit = body.limit.unwrap_or(6);
-        if !(1..=MAX_FROM_QUERY).contains(&limit) {
-            return Err(ApiError::bad(
-                "bad_limit",
-                format!("从检索结果取的条数应在 1–{MAX_FROM_QUERY} 之间"),
-            ));
-        }
-        p.query = Some(q.to_string());
-        p.add(&packet::export::search_ids(state.engine(), q, limit)?, None)?;
-    }
-    let store = state.packets().clone();
-    let name = body.name;
-    blocking(move || store.create(&name, &p)).await
-}
-
-/// Apply `change` to packet `name` (under the lock), optionally guarded by `version`.
-pub(super) async fn update_packet<T: Send + 'static>(
-    state: &AppState,
-    name: String,
-    version: Option<String>,
-    change: impl FnOnce(&mut Packet) -> crate::Result<T> + Send + 'static,
-) -> Result<(StoredPacket, T), ApiError> {
-    let store = state.packets().clone();
-    blocking(move || store.update(&name, version.as_deref(), change)).await
-}
-
-/// The bytes, content type and file name of an export.
-pub(super) fn export(
-    state: &AppState,
-    name: &str,
-    format: &str,
-) -> Result<(Vec<u8>, &'static str, String), ApiError> {
-    let stored = state.packets().load(name)?;
-    let r = resolve(state, &stored)?;
-    let (bytes, ctype) = match format {
-        "md" => (
-            packet::export::markdown(&r).into_bytes(),
-            "text/markdown; charset=utf-8",
-        ),
-        "html" => (
-            packet::export::html(&r)?.into_bytes(),
-            "text/html; charset=utf-8",
-        ),
-        "docx" => (
-            packet::docx::docx(&r)?,
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        ),
-        other => {
-            return Err(ApiError::bad(
-                "bad_format",
-                format!(
-                    "不支持的格式“{}”：可选 md、html、docx",
-                    other.chars().take(20).collect::<String>()
-                ),
-            ))
-        }
-    };
-    Ok((bytes, ctype, format!("{name}.{format}")))
-}
-
-/// [`export`] on the blocking pool (a Word handout of many cases takes a while to build).
-pub(super) async fn export_blocking(
-    state: &AppState,
-    name: String,
-    format: String,
-) -> Result<(Vec<u8>, &'static str, String), ApiError> {
-    let state = state.clone();
-    blocking(move || export(&state, &name, &format)).await
-}
-
-/// A download response with a UTF-8 file name.
-pub(super) fn download(bytes: Vec<u8>, ctype: &'static str, file: &str) -> Response {
-    let encoded: String = file
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    let ascii: String = file
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
-    let mut resp = bytes.into_response();
-    let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    // The handout embeds the case text: allow its inline CSS when opened from the service.
-    if ctype.starts_with("text/html") {
-        h.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(
-                "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
-            ),
-        );
-    }
-    resp
-}
-
-fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
-    body.map(|Json(b)| b).map_err(ApiError::from)
-}
-
-fn view(state: &AppState, stored: &StoredPacket) -> Result<Json<PacketView>, ApiError> {
-    Ok(Json(PacketView::from(&resolve(state, stored)?)))
+fn resolved_view(state: &AppState, stored: &StoredPacket) -> Result<Response, ApiError> {
+    Ok(view(&packet_ops::resolve(state, stored)?))
 }
 
 /// `GET /api/packets`.
@@ -388,112 +93,77 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<PacketSummar
 /// `POST /api/packets`: create; 201 with the packet.
 pub async fn create(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Result<Json<CreateBody>, JsonRejection>,
-) -> Result<(StatusCode, Json<PacketView>), ApiError> {
-    state.access().check(&headers)?;
-    let body = json_body(body)?;
-    let stored = create_packet(&state, body).await?;
-    Ok((StatusCode::CREATED, view(&state, &stored)?))
+    _: WriteAllowed,
+    AppJson(new): AppJson<NewPacket>,
+) -> Result<(StatusCode, Response), ApiError> {
+    let stored = packet_ops::create(&state, new).await?;
+    Ok((StatusCode::CREATED, resolved_view(&state, &stored)?))
 }
 
 /// `GET /api/packets/{name}`.
 pub async fn get(
     State(state): State<AppState>,
     Path(name): Path<String>,
-) -> Result<Json<PacketView>, ApiError> {
-    let store = state.packets().clone();
-    let stored = blocking(move || store.load(&name)).await?;
-    view(&state, &stored)
+) -> Result<Response, ApiError> {
+    Ok(view(&packet_ops::load(&state, name).await?))
 }
 
 /// `PUT /api/packets/{name}`: change title, audience, date, author or questions.
 pub async fn update(
     State(state): State<AppState>,
-    headers: HeaderMap,
     Path(name): Path<String>,
-    body: Result<Json<MetaBody>, JsonRejection>,
-) -> Result<Json<PacketView>, ApiError> {
-    state.access().check(&headers)?;
-    let b = json_body(body)?;
-    let version = b.version.clone();
-    let (stored, ()) = update_packet(&state, name, version, move |p| {
-        apply_meta(p, b);
+    _: WriteAllowed,
+    AppJson(edit): AppJson<CoverEdit>,
+) -> Result<Response, ApiError> {
+    let version = edit.version.clone();
+    let (stored, ()) = packet_ops::update(&state, name, version, move |p| {
+        p.edit_cover(edit);
         Ok(())
     })
     .await?;
-    view(&state, &stored)
-}
-
-/// Copy the given fields of `b` into `p` (validation happens when saving).
-pub(super) fn apply_meta(p: &mut Packet, b: MetaBody) {
-    let set = |field: &mut String, v: Option<String>| {
-        if let Some(v) = v {
-            *field = packet::clean_text(&v).replace('\n', " ");
-        }
-    };
-    set(&mut p.title, b.title);
-    set(&mut p.audience, b.audience);
-    set(&mut p.date, b.date);
-    set(&mut p.author, b.author);
-    if let Some(qs) = b.questions {
-        p.questions = qs
-            .iter()
-            .map(|q| packet::clean_text(q))
-            .filter(|q| !q.is_empty())
-            .collect();
-    }
+    resolved_view(&state, &stored)
 }
 
 /// `DELETE /api/packets/{name}[?version=…]`.
 pub async fn delete(
     State(state): State<AppState>,
-    headers: HeaderMap,
     Path(name): Path<String>,
-    params: Result<Query<VersionParam>, QueryRejection>,
+    _: WriteAllowed,
+    AppQuery(v): AppQuery<VersionParam>,
 ) -> Result<StatusCode, ApiError> {
-    state.access().check(&headers)?;
-    let Query(v) = params?;
-    let store = state.packets().clone();
-    blocking(move || store.delete(&name, v.version.as_deref())).await?;
+    packet_ops::delete(&state, name, v.version).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// `POST /api/packets/{name}/cases`: add cases.
 pub async fn add_cases(
     State(state): State<AppState>,
-    headers: HeaderMap,
     Path(name): Path<String>,
-    body: Result<Json<AddBody>, JsonRejection>,
-) -> Result<Json<PacketView>, ApiError> {
-    state.access().check(&headers)?;
-    let b = json_body(body)?;
-    known_cases(&state, &b.ids)?;
-    let (stored, _) = update_packet(&state, name, None, move |p| p.add(&b.ids, b.at)).await?;
-    view(&state, &stored)
+    _: WriteAllowed,
+    AppJson(b): AppJson<AddBody>,
+) -> Result<Response, ApiError> {
+    let stored = packet_ops::add_cases(&state, name, b.ids, b.at).await?;
+    resolved_view(&state, &stored)
 }
 
 /// `DELETE /api/packets/{name}/cases/{id}`.
 pub async fn remove_case(
     State(state): State<AppState>,
-    headers: HeaderMap,
     Path((name, id)): Path<(String, String)>,
-) -> Result<Json<PacketView>, ApiError> {
-    state.access().check(&headers)?;
-    let (stored, ()) = update_packet(&state, name, None, move |p| p.remove(&id)).await?;
-    view(&state, &stored)
+    _: WriteAllowed,
+) -> Result<Response, ApiError> {
+    let (stored, ()) = packet_ops::update(&state, name, None, move |p| p.remove(&id)).await?;
+    resolved_view(&state, &stored)
 }
 
 /// `PATCH /api/packets/{name}/cases/{id}`: move it (`to`) and/or set its note.
 pub async fn edit_case(
     State(state): State<AppState>,
-    headers: HeaderMap,
     Path((name, id)): Path<(String, String)>,
-    body: Result<Json<CaseEdit>, JsonRejection>,
-) -> Result<Json<PacketView>, ApiError> {
-    state.access().check(&headers)?;
-    let b = json_body(body)?;
-    let (stored, ()) = update_packet(&state, name, None, move |p| {
+    _: WriteAllowed,
+    AppJson(b): AppJson<CaseEdit>,
+) -> Result<Response, ApiError> {
+    let (stored, ()) = packet_ops::update(&state, name, None, move |p| {
         if let Some(note) = &b.note {
             p.set_note(&id, note)?;
         }
@@ -503,17 +173,15 @@ pub async fn edit_case(
         Ok(())
     })
     .await?;
-    view(&state, &stored)
+    resolved_view(&state, &stored)
 }
 
 /// `GET /api/packets/{name}/export?format=md|html|docx`: the handout as a download.
 pub async fn export_handout(
     State(state): State<AppState>,
     Path(name): Path<String>,
-    params: Result<Query<ExportParams>, QueryRejection>,
+    AppQuery(p): AppQuery<ExportParams>,
 ) -> Result<Response, ApiError> {
-    let Query(p) = params?;
     let format = p.format.unwrap_or_else(|| "docx".into());
-    let (bytes, ctype, file) = export_blocking(&state, name, format).await?;
-    Ok(download(bytes, ctype, &file))
+    packet_ops::download(&state, name, &format).await
 }

@@ -1,14 +1,20 @@
-//! The web page: plain HTML forms and links (works without script; `app.js` only improves
-//! typing), rendered with minijinja templates built into the binary.
+//! The search page and the case page: plain HTML forms and links (works without script;
+//! `app.js` only improves typing), and the static assets.
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
-use minijinja::{context, Environment};
+use axum::response::{IntoResponse, Response};
+use minijinja::context;
 use serde::Serialize;
 
-use super::api::{self, ApiError, SearchParams};
+use super::api;
+use super::error::PageError;
+use super::extract::PageQuery;
+use super::links::{return_path, search_link as link};
+use super::params::{parse_count, SearchParams};
+use super::picker::{added_notice, picker, Added};
+use super::templates::render;
 use super::{AppState, MAX_OFFSET};
 use crate::case::front_matter::valid_id;
 use crate::search::{FacetCount, Filters};
@@ -25,71 +31,6 @@ const EXAMPLES: &[&str] = &[
     "一楼邻居死活不同意装电梯，楼上老人爬不动了",
     "老小区一直没人管，想请物业进来，可大家都不愿意交钱",
 ];
-
-/// The template environment (templates are compiled into the binary).
-pub fn templates() -> Environment<'static> {
-    let mut env = Environment::new();
-    for (name, src) in [
-        ("base.html", include_str!("templates/base.html")),
-        ("search.html", include_str!("templates/search.html")),
-        ("case.html", include_str!("templates/case.html")),
-        ("error.html", include_str!("templates/error.html")),
-        ("add_form.html", include_str!("templates/add_form.html")),
-        ("packets.html", include_str!("templates/packets.html")),
-        ("packet.html", include_str!("templates/packet.html")),
-        ("login.html", include_str!("templates/login.html")),
-    ] {
-        if let Err(e) = env.add_template(name, src) {
-            // A broken built-in template is a bug caught by the tests; keep serving the rest.
-            tracing::error!("template {name}: {e}");
-        }
-    }
-    env
-}
-
-pub(super) fn render(
-    state: &AppState,
-    status: StatusCode,
-    name: &str,
-    ctx: minijinja::Value,
-) -> Response {
-    match state
-        .templates()
-        .get_template(name)
-        .and_then(|t| t.render(ctx))
-    {
-        Ok(html) => (status, Html(html)).into_response(),
-        Err(e) => {
-            tracing::error!("rendering {name}: {e}");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                Html("<h1>页面出错了</h1>".to_string()),
-            )
-                .into_response()
-        }
-    }
-}
-
-pub(super) fn error_page(state: &AppState, status: StatusCode, message: &str) -> Response {
-    render(
-        state,
-        status,
-        "error.html",
-        context! { status => status.as_u16(), message },
-    )
-}
-
-/// A `/?…` link with these parameters (empty values left out).
-fn link(params: &[(&str, Option<&str>)]) -> String {
-    let pairs: Vec<(&str, &str)> = params
-        .iter()
-        .filter_map(|(k, v)| v.filter(|v| !v.is_empty()).map(|v| (*k, v)))
-        .collect();
-    match serde_urlencoded::to_string(&pairs) {
-        Ok(q) if !q.is_empty() => format!("/?{q}"),
-        _ => "/".to_string(),
-    }
-}
 
 #[derive(Serialize)]
 struct FacetLink {
@@ -156,13 +97,9 @@ pub async fn search(
     headers: HeaderMap,
     OriginalUri(uri): OriginalUri,
     added: Result<Query<Added>, QueryRejection>,
-    params: Result<Query<SearchParams>, QueryRejection>,
-) -> Response {
+    PageQuery(p): PageQuery<SearchParams>,
+) -> Result<Response, PageError> {
     let (added, added_url) = added_notice(added.ok());
-    let p = match params {
-        Ok(Query(p)) => p,
-        Err(e) => return error_page(&state, StatusCode::BAD_REQUEST, &ApiError::from(e).message),
-    };
     let q = p.q.as_deref().map(str::trim).unwrap_or("").to_string();
     if q.is_empty() {
         let topics = state.engine().topic_counts().unwrap_or_default();
@@ -176,17 +113,13 @@ pub async fn search(
             .iter()
             .map(|e| context! { text => e, url => link(&[("q", Some(e))]) })
             .collect();
-        return render(
-            &state,
+        return Ok(render(
             StatusCode::OK,
             "search.html",
             context! { q => "", examples, topics => topic_links, cases => state.engine().num_cases(), added, added_url },
-        );
+        ));
     }
-    let page = match api::parse_count("page", &p.page, 1, MAX_OFFSET / PAGE_SIZE) {
-        Ok(n) => n.max(1),
-        Err(e) => return error_page(&state, e.status(), &e.message),
-    };
+    let page = parse_count("page", &p.page, 1, MAX_OFFSET / PAGE_SIZE)?.max(1);
     let offset = (page - 1) * PAGE_SIZE;
     let (results, error) = match api::run_search(&state, &p, PAGE_SIZE, offset) {
         Ok(r) => (Some(r), None),
@@ -242,12 +175,11 @@ pub async fn search(
 
     let Some(r) = results else {
         let message = error.map(|e| e.message).unwrap_or_default();
-        return render(
-            &state,
+        return Ok(render(
             StatusCode::BAD_REQUEST,
             "search.html",
             context! { q, error => message, active, added, added_url },
-        );
+        ));
     };
     let topic_links = facet_links(
         &r.facets.topic,
@@ -298,20 +230,19 @@ pub async fn search(
     };
     let prev_url = (page > 1).then(|| page_url(page - 1));
     let next_url = (page < pages).then(|| page_url(page + 1));
-    render(
-        &state,
+    let picker = picker(&state, state.access().allows(&headers)).await;
+    Ok(render(
         StatusCode::OK,
         "search.html",
         context! {
             q, total => r.total, hits, page, pages, prev_url, next_url, active,
             topic_facets => topic_links, region_facets => region_links, year_facets => year_links,
-            first => offset + 1,
-            picker => super::packet_pages::picker(&state, &headers), back => return_path(&uri),
-            added, added_url,
+            first => offset + 1, picker, back => return_path(&uri), added, added_url,
         },
-    )
+    ))
 }
 
+/// Query of the case page: the search it was opened from.
 #[derive(serde::Deserialize)]
 pub struct CaseParams {
     q: Option<String>,
@@ -325,18 +256,20 @@ pub async fn case(
     Path(id): Path<String>,
     added: Result<Query<Added>, QueryRejection>,
     params: Result<Query<CaseParams>, QueryRejection>,
-) -> Response {
+) -> Result<Response, PageError> {
     let (added, added_url) = added_notice(added.ok());
     let q = params.ok().and_then(|Query(p)| p.q).unwrap_or_default();
+    let not_found = || PageError::new(StatusCode::NOT_FOUND, "没有这个案例");
     if !valid_id(&id) {
-        return error_page(&state, StatusCode::NOT_FOUND, "没有这个案例");
+        return Err(not_found());
     }
     let c = match state.engine().case(&id) {
         Ok(c) => c,
-        Err(crate::Error::CaseNotFound(_)) => {
-            return error_page(&state, StatusCode::NOT_FOUND, "没有这个案例")
+        Err(crate::Error::CaseNotFound(_)) => return Err(not_found()),
+        Err(e) => {
+            let status = PageError::from(e).status;
+            return Err(PageError::new(status, "读取案例时出错"));
         }
-        Err(e) => return error_page(&state, ApiError::from(e).status(), "读取案例时出错"),
     };
     let similar: Vec<_> = state
         .engine()
@@ -348,52 +281,16 @@ pub async fn case(
         .collect();
     let back_url = (!q.trim().is_empty()).then(|| link(&[("q", Some(q.trim()))]));
     let rendered = crate::render::case(&c);
-    let sections: Vec<_> = rendered
-        .sections
-        .iter()
-        .map(|s| context! { heading => s.heading, kind => s.kind, html => s.html })
-        .collect();
-    render(
-        &state,
+    let sections = minijinja::Value::from_serialize(&rendered.sections);
+    let picker = picker(&state, state.access().allows(&headers)).await;
+    Ok(render(
         StatusCode::OK,
         "case.html",
         context! {
-            case => rendered, sections, similar, back_url, q, added, added_url,
-            picker => super::packet_pages::picker(&state, &headers), back => return_path(&uri),
+            case => rendered, sections, similar, back_url, q, added, added_url, picker,
+            back => return_path(&uri),
         },
-    )
-}
-
-/// The `added=NAME` parameter the "加入案例包" form redirects back with.
-#[derive(serde::Deserialize)]
-pub struct Added {
-    added: Option<String>,
-}
-
-fn added_notice(added: Option<Query<Added>>) -> (Option<String>, Option<String>) {
-    let name = added
-        .and_then(|Query(a)| a.added)
-        .filter(|n| crate::packet::check_name(n).is_ok());
-    let url = name.as_deref().map(super::packet_pages::packet_url);
-    (name, url)
-}
-
-/// This page's path and query without a previous `added=` notice, for the form to come back to.
-fn return_path(uri: &axum::http::Uri) -> String {
-    let path = uri.path();
-    let query: Vec<(String, String)> = uri
-        .query()
-        .map(|q| serde_urlencoded::from_str(q).unwrap_or_default())
-        .unwrap_or_default();
-    let kept: Vec<&(String, String)> = query.iter().filter(|(k, _)| k != "added").collect();
-    if kept.is_empty() {
-        path.to_string()
-    } else {
-        format!(
-            "{path}?{}",
-            serde_urlencoded::to_string(kept).unwrap_or_default()
-        )
-    }
+    ))
 }
 
 /// `GET /static/app.css`.
@@ -421,6 +318,6 @@ pub async fn js() -> Response {
 }
 
 /// Anything else.
-pub async fn not_found(State(state): State<AppState>) -> Response {
-    error_page(&state, StatusCode::NOT_FOUND, "没有这个页面")
+pub async fn not_found() -> PageError {
+    PageError::new(StatusCode::NOT_FOUND, "没有这个页面")
 }

@@ -1,5 +1,9 @@
-//! Shared fixtures: a small corpus of real-looking cases written into a temporary folder.
+//! Shared fixtures: a small corpus of real-looking cases written into a temporary folder; and
+//! helpers for running the binary ([`cli`]) and the router ([`http`]).
 #![allow(dead_code)]
+
+pub mod cli;
+pub mod http;
 
 use std::path::{Path, PathBuf};
 
@@ -121,6 +125,10 @@ impl Fixture {
 
     pub fn index(&self) -> PathBuf {
         self.dir.path().join("index")
+    }
+
+    pub fn packets(&self) -> PathBuf {
+        self.dir.path().join("packets")
     }
 
     pub fn write(&self, name: &str, text: &str) {

@@ -11,9 +11,10 @@ use docx_rs::{
 };
 use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
 
-use super::export::{missing_text, source_line, Resolved};
+use super::{missing_text, source_line};
 use crate::case::markdown;
 use crate::error::{Error, Result};
+use crate::packet::Resolved;
 
 const BODY_FONT: &str = "宋体";
 const HEADING_FONT: &str = "黑体";

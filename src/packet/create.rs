@@ -1,0 +1,100 @@
+//! Starting a packet: the one set of rules the CLI (`anli packet new`) and the service
+//! (`POST /api/packets`, the new-packet form) share.
+
+use serde::Deserialize;
+
+use super::resolve::require_cases;
+use super::{check_name, Packet, PacketStore, StoredPacket};
+use crate::error::{Error, QueryError, Result};
+use crate::search::{Engine, Filters, SearchMode, SearchRequest, MAX_QUERY_CHARS};
+
+/// Most cases a packet started from a search takes: a class reads a handful, and a longer list
+/// is better built by hand.
+pub const MAX_FROM_QUERY: usize = 30;
+/// Cases taken from the search when no number is given.
+pub const DEFAULT_FROM_QUERY: usize = 6;
+
+/// What a new packet starts with (also the body of `POST /api/packets`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewPacket {
+    /// Name, which is the file name: see [`check_name`].
+    pub name: String,
+    pub title: String,
+    #[serde(default)]
+    pub audience: String,
+    #[serde(default)]
+    pub date: String,
+    #[serde(default)]
+    pub author: String,
+    /// Start from this search: its first `limit` results are added after `ids`.
+    #[serde(default)]
+    pub query: Option<String>,
+    /// How many results of `query` to take: 1 to [`MAX_FROM_QUERY`], default
+    /// [`DEFAULT_FROM_QUERY`].
+    #[serde(default)]
+    pub limit: Option<usize>,
+    /// Cases to start with; each must be in the index.
+    #[serde(default)]
+    pub ids: Vec<String>,
+}
+
+/// Create the packet `new` describes: the name is checked, fields are trimmed, `ids` must name
+/// indexed cases, and a non-blank `query` adds the first `limit` results of that search (the
+/// query is kept in the packet). Fails with [`Error::PacketExists`] if the name is taken.
+///
+/// `engine` looks the cases up; `None` will do for a packet with no `ids` and no `query` (the
+/// CLI does not open the index for an empty packet), and is refused otherwise.
+pub fn create(
+    store: &PacketStore,
+    engine: Option<&Engine>,
+    new: NewPacket,
+) -> Result<StoredPacket> {
+    check_name(&new.name)?;
+    let mut p = Packet::new(new.title.trim());
+    p.audience = new.audience.trim().to_string();
+    p.date = new.date.trim().to_string();
+    p.author = new.author.trim().to_string();
+    let query = new
+        .query
+        .as_deref()
+        .map(str::trim)
+        .filter(|q| !q.is_empty());
+    if new.ids.is_empty() && query.is_none() {
+        return store.create(&new.name, &p);
+    }
+    let engine = engine
+        .ok_or_else(|| Error::PacketEdit("要按编号或检索结果加入案例，需要先打开索引".into()))?;
+    require_cases(engine, &new.ids)?;
+    p.add(&new.ids, None)?;
+    if let Some(q) = query {
+        if q.chars().count() > MAX_QUERY_CHARS {
+            return Err(QueryError::TooLong {
+                max: MAX_QUERY_CHARS,
+            }
+            .into());
+        }
+        let limit = new.limit.unwrap_or(DEFAULT_FROM_QUERY);
+        if !(1..=MAX_FROM_QUERY).contains(&limit) {
+            return Err(QueryError::Limit {
+                max: MAX_FROM_QUERY,
+            }
+            .into());
+        }
+        p.query = Some(q.to_string());
+        p.add(&search_ids(engine, q, limit)?, None)?;
+    }
+    store.create(&new.name, &p)
+}
+
+/// The ids of the first `limit` results of a search, to start a packet from.
+fn search_ids(engine: &Engine, query: &str, limit: usize) -> Result<Vec<String>> {
+    let results = engine.search(&SearchRequest {
+        query: query.to_string(),
+        limit,
+        offset: 0,
+        filters: Filters::default(),
+        mode: SearchMode::default(),
+    })?;
+    Ok(results.hits.into_iter().map(|h| h.id).collect())
+}

@@ -1,0 +1,70 @@
+//! The "加入案例包" forms on the results and case pages: the packets a visitor who may write can
+//! add to (the one worked on last first), and the notice after adding.
+
+use axum::extract::Query;
+use minijinja::{context, Value};
+use serde::{Deserialize, Serialize};
+
+use super::links::packet_url;
+use super::AppState;
+
+/// A packet in the picker.
+#[derive(Serialize)]
+struct Choice {
+    #[serde(skip)]
+    modified: Option<std::time::SystemTime>,
+    name: String,
+    title: String,
+    cases: usize,
+}
+
+/// What the forms need: whether the visitor may write, and the packets. Listing the packets
+/// reads files, so it runs on the blocking pool.
+pub async fn picker(state: &AppState, can_write: bool) -> Value {
+    let mut packets = if can_write {
+        let state = state.clone();
+        tokio::task::spawn_blocking(move || choices(&state))
+            .await
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    // The packet worked on last comes first, so it is the one preselected.
+    packets.sort_by_key(|c| std::cmp::Reverse(c.modified));
+    context! { can_write, packets }
+}
+
+fn choices(state: &AppState) -> Vec<Choice> {
+    let store = state.packets();
+    store
+        .list()
+        .unwrap_or_default()
+        .into_iter()
+        .flatten()
+        .map(|s| Choice {
+            modified: store
+                .path(&s.name)
+                .ok()
+                .and_then(|p| std::fs::metadata(p).ok())
+                .and_then(|m| m.modified().ok()),
+            cases: s.packet.cases.len(),
+            title: s.packet.title,
+            name: s.name,
+        })
+        .collect()
+}
+
+/// The `added=NAME` parameter the "加入案例包" form redirects back with.
+#[derive(Deserialize)]
+pub struct Added {
+    added: Option<String>,
+}
+
+/// The packet just added to, and its page, when the parameter names one.
+pub fn added_notice(added: Option<Query<Added>>) -> (Option<String>, Option<String>) {
+    let name = added
+        .and_then(|Query(a)| a.added)
+        .filter(|n| crate::packet::check_name(n).is_ok());
+    let url = name.as_deref().map(packet_url);
+    (name, url)
+}
