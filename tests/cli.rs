@@ -18,7 +18,9 @@ fn search_builds_the_index_and_prints_the_json_shape() {
     let obj = v.as_object().unwrap();
     let mut keys: Vec<&str> = obj.keys().map(String::as_str).collect();
     keys.sort();
-    assert_eq!(keys, ["hits", "query", "total"]);
+    assert_eq!(keys, ["hits", "mode", "query", "topics_guess", "total"]);
+    assert_eq!(v["mode"], "hybrid");
+    assert_eq!(v["topics_guess"][0], "停车管理");
     assert_eq!(v["query"], "停车难");
     assert!(v["total"].as_u64().unwrap() >= 1);
     let hit = v["hits"][0].as_object().unwrap();
@@ -26,7 +28,7 @@ fn search_builds_the_index_and_prints_the_json_shape() {
     keys.sort();
     assert_eq!(
         keys,
-        ["id", "region", "score", "section", "snippet", "title", "topics", "year"]
+        ["id", "region", "score", "section", "snippet", "title", "topics", "why", "year"]
     );
     assert_eq!(hit["id"], "parking-test-01");
     assert!(hit["snippet"].as_str().unwrap().contains("<em>"));

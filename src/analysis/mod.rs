@@ -223,6 +223,13 @@ impl Analyzer {
         }
     }
 
+    /// How rare `word` is in general Chinese, from the dictionary's word frequencies: `−ln` of
+    /// its share (地方 ≈ 7, 越来越 ≈ 8.9, 停车 ≈ 12.4, 车位 ≈ 15). `None` for a word the
+    /// dictionary lacks (a name, a number, a new coinage): rare by any measure.
+    pub fn rarity(&self, word: &str) -> Option<f64> {
+        self.segmenter.rarity(word)
+    }
+
     /// Whether `word` is in the dictionary (jieba's or ours).
     pub fn has_word(&self, word: &str) -> bool {
         self.segmenter.word_id(word).is_some()

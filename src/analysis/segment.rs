@@ -178,6 +178,13 @@ impl Segmenter {
         self.dict.word_id(word)
     }
 
+    /// How rare `word` is in general Chinese: `−ln` of its share of the dictionary's total
+    /// frequency (`None` when it is not a dictionary word).
+    pub(crate) fn rarity(&self, word: &str) -> Option<f64> {
+        let freq = self.dict.freq(word, 0);
+        (freq > 0).then(|| self.dict.log_total() - (freq as f64).ln())
+    }
+
     /// Number of word ids (the default dictionary's and ours).
     pub(crate) fn word_count(&self) -> usize {
         self.dict.word_count()

@@ -96,12 +96,13 @@ impl Ctx {
             format!("；{} 个文件有问题被跳过（见上）", report.errors.len())
         };
         self.say(format!(
-            "索引完成：共 {} 个案例（新增 {}，更新 {}，删除 {}，未变 {}）{skipped}，用时 {:.2} 秒",
+            "索引完成：共 {} 个案例（新增 {}，更新 {}，删除 {}，未变 {}；计算语义向量 {} 个）{skipped}，用时 {:.2} 秒",
             report.total,
             report.added,
             report.updated,
             report.removed,
             report.unchanged,
+            report.encoded,
             report.elapsed.as_secs_f64()
         ));
     }

@@ -50,7 +50,8 @@ pub struct EvalArgs {
 }
 
 fn parse_mode(s: &str) -> std::result::Result<SearchMode, String> {
-    s.parse().map_err(|e: anli::search::QueryError| e.to_string())
+    s.parse()
+        .map_err(|e: anli::search::QueryError| e.to_string())
 }
 
 /// Everything `anli eval` measured.

@@ -78,7 +78,10 @@ pub fn eval(e: &super::eval::Evaluation, json: bool) -> anyhow::Result<()> {
         return Ok(());
     }
     let queries = e.judged.first().map_or(0, |r| r.overall.queries);
-    writeln!(out, "标注查询（{queries} 条；关键词、问题描述两列是 nDCG@10）：")?;
+    writeln!(
+        out,
+        "标注查询（{queries} 条；关键词、问题描述两列是 nDCG@10）："
+    )?;
     writeln!(
         out,
         "{:<9} {:>7} {:>6} {:>6} {:>9} {:>7} {:>9}",

@@ -108,7 +108,8 @@ pub fn search(ctx: &Ctx, args: SearchArgs) -> Result<Outcome> {
 }
 
 fn parse_mode(s: &str) -> std::result::Result<SearchMode, String> {
-    s.parse().map_err(|e: anli::search::QueryError| e.to_string())
+    s.parse()
+        .map_err(|e: anli::search::QueryError| e.to_string())
 }
 
 pub fn similar(ctx: &Ctx, args: SimilarArgs) -> Result<Outcome> {

@@ -2,22 +2,27 @@
 //! (`value ≈ byte · scale`), a quarter of its `f32` size. For unit vectors the rounding moves a
 //! cosine by about 0.001 (tested below), far less than the gaps a ranking depends on.
 //!
-//! Layout: a version byte ([`VERSION`]), the number of vectors (one byte), then per vector its
-//! scale (`f32`, little-endian) and [`DIM`] bytes.
+//! Layout: a version byte ([`VERSION`]), the number of vectors (one byte), a 16-byte key naming
+//! the texts they were made from (so a later build can reuse them), then per vector its scale
+//! (`f32`, little-endian) and [`DIM`] bytes.
 
 use super::DIM;
 
 /// Version of the layout; part of the index fingerprint through [`super::MODEL_ID`]'s users.
-pub const VERSION: u8 = 1;
+pub const VERSION: u8 = 2;
 
 /// Bytes one vector takes.
 pub const PACKED: usize = 4 + DIM;
 
-/// Quantized vectors as the index stores them.
-pub fn pack(vectors: &[Vec<f32>]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(2 + vectors.len() * PACKED);
+/// Bytes before the first vector: version, count and key.
+const HEAD: usize = 2 + 16;
+
+/// Quantized vectors, made from the texts `key` names, as the index stores them.
+pub fn pack(key: [u8; 16], vectors: &[Vec<f32>]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(HEAD + vectors.len() * PACKED);
     out.push(VERSION);
     out.push(u8::try_from(vectors.len()).unwrap_or(u8::MAX));
+    out.extend_from_slice(&key);
     for v in vectors.iter().take(usize::from(u8::MAX)) {
         let max = v.iter().fold(0f32, |m, x| m.max(x.abs()));
         let scale = if max > 0.0 { max / 127.0 } else { 1.0 };
@@ -60,10 +65,17 @@ impl Packed<'_> {
     }
 }
 
+/// The key of a stored value; `None` when it is not in this layout.
+pub fn key(bytes: &[u8]) -> Option<[u8; 16]> {
+    unpack(bytes)?;
+    bytes.get(2..HEAD)?.try_into().ok()
+}
+
 /// The vectors of a stored value; `None` when it is not in this layout.
 pub fn unpack(bytes: &[u8]) -> Option<Vec<Packed<'_>>> {
     let (&version, rest) = bytes.split_first()?;
-    let (&count, mut rest) = rest.split_first()?;
+    let (&count, rest) = rest.split_first()?;
+    let mut rest = rest.get(16..)?;
     if version != VERSION || rest.len() != usize::from(count) * PACKED {
         return None;
     }
@@ -94,8 +106,9 @@ mod tests {
             "狗在小区里乱拉屎没人管",
         ];
         let full: Vec<Vec<f32>> = texts.iter().map(|t| e.encode(t)).collect();
-        let bytes = pack(&full);
-        assert_eq!(bytes.len(), 2 + 3 * PACKED);
+        let bytes = pack([7; 16], &full);
+        assert_eq!(bytes.len(), HEAD + 3 * PACKED);
+        assert_eq!(key(&bytes), Some([7; 16]));
         let packed = unpack(&bytes).unwrap();
         assert_eq!(packed.len(), 3);
         for (i, p) in packed.iter().enumerate() {
@@ -115,8 +128,9 @@ mod tests {
         assert!(unpack(&[]).is_none());
         assert!(unpack(&[VERSION + 1, 0]).is_none());
         assert!(unpack(&[VERSION, 1, 0, 0]).is_none(), "truncated");
-        assert_eq!(unpack(&pack(&[])).map(|v| v.len()), Some(0));
-        let zero = pack(&[vec![0.0; DIM]]);
+        assert_eq!(unpack(&pack([0; 16], &[])).map(|v| v.len()), Some(0));
+        assert!(key(&[VERSION, 0]).is_none());
+        let zero = pack([0; 16], &[vec![0.0; DIM]]);
         assert_eq!(unpack(&zero).unwrap()[0].dot(&[1.0; DIM]), 0.0);
     }
 }

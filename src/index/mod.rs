@@ -77,6 +77,8 @@ pub struct IndexReport {
     pub removed: usize,
     /// Cases left as they were.
     pub unchanged: usize,
+    /// Cases whose meaning vectors were computed (the others added kept theirs: same content).
+    pub encoded: usize,
     /// Bad files, skipped (anything indexed from them before is kept).
     pub errors: Vec<CaseError>,
     /// Oddities in good files.

@@ -43,31 +43,36 @@ pub fn texts(case: &Case) -> [String; SLOTS] {
     [head, case.full_text()]
 }
 
-/// Encode the cases `todo` (indexes into `cases`) on `threads` threads; the packed vectors, in
-/// the order of `todo`.
-pub fn encode(
-    cases: &[Case],
-    todo: &[usize],
-    threads: usize,
-    progress: &dyn Progress,
-) -> Result<Vec<Vec<u8>>> {
+/// Names the texts of `case` (their blake3 hash): cases with the same texts get the same
+/// vectors, whatever else differs (id, year, file), and keep them from one build to the next.
+pub fn key(case: &Case) -> [u8; 16] {
+    let mut h = blake3::Hasher::new();
+    for t in texts(case) {
+        h.update(&(t.len() as u64).to_le_bytes());
+        h.update(t.as_bytes());
+    }
+    let mut key = [0u8; 16];
+    key.copy_from_slice(&h.finalize().as_bytes()[..16]);
+    key
+}
+
+/// Encode `cases` on `threads` threads; their packed vectors, in order.
+pub fn encode(cases: &[&Case], threads: usize, progress: &dyn Progress) -> Result<Vec<Vec<u8>>> {
     let encoder = Encoder::get()?;
-    if todo.is_empty() {
+    if cases.is_empty() {
         return Ok(Vec::new());
     }
-    progress.start(todo.len() as u64, "编码语义向量");
-    let out: Mutex<Vec<Option<Vec<u8>>>> = Mutex::new(vec![None; todo.len()]);
+    progress.start(cases.len() as u64, "计算语义向量");
+    let out: Mutex<Vec<Option<Vec<u8>>>> = Mutex::new(vec![None; cases.len()]);
     let next = AtomicUsize::new(0);
     std::thread::scope(|s| {
-        for _ in 0..threads.clamp(1, todo.len()) {
+        for _ in 0..threads.clamp(1, cases.len()) {
             s.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(&case) = todo.get(i) else { break };
-                let vectors: Vec<Vec<f32>> = texts(&cases[case])
-                    .iter()
-                    .map(|t| encoder.encode(t))
-                    .collect();
-                let packed = pack::pack(&vectors);
+                let Some(case) = cases.get(i) else { break };
+                let vectors: Vec<Vec<f32>> =
+                    texts(case).iter().map(|t| encoder.encode(t)).collect();
+                let packed = pack::pack(key(case), &vectors);
                 if let Ok(mut out) = out.lock() {
                     out[i] = Some(packed);
                 }
@@ -83,45 +88,27 @@ pub fn encode(
         .collect()
 }
 
-/// content hash → packed vectors of every live document of `index` (read when the index was
-/// built with the same [`embedding_id`], to reuse instead of encoding again).
-pub fn indexed(index: &Index) -> Result<HashMap<String, Vec<u8>>> {
+/// Every packed value in the `vector` column of `index`, by the key of the texts it was made
+/// from (read when the index was built with the same [`embedding_id`], to reuse).
+pub fn indexed(index: &Index) -> Result<HashMap<[u8; 16], Vec<u8>>> {
     let err = |e: tantivy::TantivyError| Error::Stored(e.to_string());
-    let io = |e: std::io::Error| Error::Stored(e.to_string());
     let reader = index.reader().map_err(err)?;
     let searcher = reader.searcher();
     let mut out = HashMap::new();
     for seg in searcher.segment_readers() {
-        let ff = seg.fast_fields();
-        let (Some(hashes), Some(vectors)) = (
-            ff.str("hash").map_err(err)?,
-            ff.bytes("vector").map_err(err)?,
-        ) else {
+        let Some(vectors) = seg.fast_fields().bytes("vector").map_err(err)? else {
             continue;
         };
-        let mut hash_terms = Vec::new();
-        let mut stream = hashes.dictionary().stream().map_err(io)?;
+        let mut stream = vectors
+            .dictionary()
+            .stream()
+            .map_err(|e| Error::Stored(e.to_string()))?;
         while stream.advance() {
-            hash_terms.push(String::from_utf8_lossy(stream.key()).into_owned());
-        }
-        let mut vector_terms = Vec::new();
-        let mut stream = vectors.dictionary().stream().map_err(io)?;
-        while stream.advance() {
-            vector_terms.push(stream.key().to_vec());
-        }
-        for doc in seg.doc_ids_alive() {
-            let hash = hashes
-                .ords()
-                .first(doc)
-                .and_then(|o| hash_terms.get(o as usize));
-            let vector = vectors
-                .ords()
-                .first(doc)
-                .and_then(|o| vector_terms.get(o as usize));
-            if let (Some(h), Some(v)) = (hash, vector) {
-                if pack::unpack(v).is_some_and(|p| p.len() == SLOTS) {
-                    out.insert(h.clone(), v.clone());
-                }
+            let value = stream.key();
+            if let Some(k) =
+                pack::key(value).filter(|_| pack::unpack(value).is_some_and(|p| p.len() == SLOTS))
+            {
+                out.insert(k, value.to_vec());
             }
         }
     }

@@ -80,24 +80,35 @@ impl Library {
             return Ok(report);
         }
 
-        // Meaning vectors: reuse what an earlier build encoded from the same content with the
-        // same model, encode the rest on every core.
+        // Meaning vectors: reuse what an earlier build made from the same texts with the same
+        // model, compute each other distinct text once, on every core.
         let embedding = vectors::embedding_id();
-        let reusable = if meta.embedding == embedding && !plan.add.is_empty() {
-            vectors::indexed(&index).unwrap_or_default()
-        } else {
-            HashMap::new()
-        };
-        let todo: Vec<usize> = plan
+        let keys: HashMap<usize, [u8; 16]> = plan
             .add
             .iter()
-            .copied()
-            .filter(|&i| !reusable.contains_key(&loaded.cases[i].hash))
+            .map(|&i| (i, vectors::key(&loaded.cases[i])))
             .collect();
+        let mut packed: HashMap<[u8; 16], Vec<u8>> =
+            if meta.embedding == embedding && !keys.is_empty() {
+                vectors::indexed(&index).unwrap_or_default()
+            } else {
+                HashMap::new()
+            };
+        let mut todo: Vec<&Case> = Vec::new();
+        let mut queued: HashSet<[u8; 16]> = HashSet::new();
+        for &i in &plan.add {
+            let k = keys[&i];
+            if !packed.contains_key(&k) && queued.insert(k) {
+                todo.push(&loaded.cases[i]);
+            }
+        }
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let encoded = vectors::encode(&loaded.cases, &todo, cores, progress)?;
-        let mut fresh: HashMap<usize, Vec<u8>> = todo.into_iter().zip(encoded).collect();
-        tracing::info!(elapsed = ?started.elapsed(), encoded = fresh.len(), reused = plan.add.len() - fresh.len(), "meaning vectors ready");
+        let encoded = vectors::encode(&todo, cores, progress)?;
+        report.encoded = encoded.len();
+        for (case, value) in todo.iter().zip(encoded) {
+            packed.insert(vectors::key(case), value);
+        }
+        tracing::info!(elapsed = ?started.elapsed(), encoded = report.encoded, "meaning vectors ready");
 
         let threads = threads(options.threads);
         let mut writer: IndexWriter<TantivyDocument> = index
@@ -119,11 +130,8 @@ impl Library {
         for &i in &plan.add {
             let case = &loaded.cases[i];
             report.bytes += case_bytes(case);
-            let packed = fresh
-                .remove(&i)
-                .or_else(|| reusable.get(&case.hash).cloned())
-                .unwrap_or_default();
-            let doc = document(&fields, case, &packed).map_err(|e| Error::Stored(e.to_string()))?;
+            let value = packed.get(&keys[&i]).map_or(&[][..], Vec::as_slice);
+            let doc = document(&fields, case, value).map_err(|e| Error::Stored(e.to_string()))?;
             writer
                 .add_document(doc)
                 .map_err(|e| Error::index(&self.index, e))?;

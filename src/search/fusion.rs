@@ -12,7 +12,7 @@
 //!    other topics)`, so a case of the dominant topic moves up past one that matched a word of
 //!    the setting (垃圾 in a plan to turn a littered corner into a rest area).
 //! 4. **The result set** is what matched: cases sharing the query's words and cases close in
-//!    meaning (scaled cosine at least [`NEAR`]). For a description, sharing a word or two (小区,
+//!    meaning (scaled cosine at least [`NEAR`] and cosine at least [`NEAR_COSINE`]). For a description, sharing a word or two (小区,
 //!    晚上) is not a match: its scaled keyword score must reach [`FEW_WORDS`]. The page, the total
 //!    and the facet counts all describe the result set.
 //!
@@ -40,8 +40,11 @@ pub const LIFT: f64 = 3.0;
 pub const SECONDARY: f64 = 0.5;
 /// A case whose scaled keyword score is below this shares only a few of the query's words.
 pub const FEW_WORDS: f64 = 0.2;
-/// A case whose scaled cosine is at least this is near the query in meaning.
+/// A case whose scaled cosine is at least this is near the query in meaning…
 pub const NEAR: f64 = 0.4;
+/// …if its cosine is at least this: the best of a library that holds nothing like the query is
+/// not near it.
+pub const NEAR_COSINE: f32 = 0.25;
 /// A topic is offered as a guess when its share is at least this.
 pub const GUESS_SHARE: f64 = 0.25;
 /// At most this many topics are offered.
@@ -106,17 +109,25 @@ pub fn fuse<T: Copy + Eq + Hash>(
     }
     let floor = f64::from(COSINE_FLOOR);
     let top = meaning.first().map_or(floor, |m| f64::from(m.1));
+    let mut close: Vec<T> = Vec::new();
     if top > floor {
         for (item, c) in meaning {
             let scaled = ((f64::from(*c) - floor) / (top - floor)).max(0.0);
             if scaled > 0.0 {
                 out.entry(*item).or_default().meaning = scaled;
+                if *c >= NEAR_COSINE {
+                    close.push(*item);
+                }
             }
+        }
+    }
+    for item in close {
+        if let Some(f) = out.get_mut(&item) {
+            f.near = f.meaning >= NEAR;
         }
     }
     for f in out.values_mut() {
         f.score = f.words + weights.meaning * f.meaning;
-        f.near = f.meaning >= NEAR;
         f.shares_words = f.words >= weights.words;
         f.matched = f.near || f.shares_words;
     }
@@ -192,6 +203,12 @@ mod tests {
     fn fusion_adds_scaled_evidence_and_keeps_a_clear_keyword_lead() {
         let keyword = [("停车-错峰", 12.0), ("物业-收费", 3.0), ("停车-立体", 2.0)];
         let meaning = [("停车-立体", 0.55), ("停车-错峰", 0.5), ("养犬-文明", 0.12)];
+        let far = [("停车-立体", 0.2)];
+        let short = Weights::for_query("无障碍坡道");
+        assert!(
+            !fuse(&[], &far, short)["停车-立体"].matched,
+            "the best is not near enough"
+        );
         let long = Weights::for_query("小区里车越来越多，晚上回来根本没地方停");
         let f = fuse(&keyword, &meaning, long);
         assert_eq!(f["停车-错峰"].words, 1.0);

@@ -236,13 +236,13 @@ impl Engine {
             return Err(QueryError::Empty.into());
         }
         let plan = self.plan(&req.query);
-        // Only stop words: nothing to match by keyword, but a meaning still.
-        if plan.is_empty() && req.mode == SearchMode::Keyword {
+        // Only punctuation and stop words: no words to match, and nothing meant either.
+        if plan.is_empty() {
             return Err(QueryError::NoTerms.into());
         }
         let searcher = self.searcher();
-        let keyword = (req.mode != SearchMode::Meaning && !plan.is_empty())
-            .then(|| plan.to_query(&self.fields, &searcher));
+        let keyword =
+            (req.mode != SearchMode::Meaning).then(|| plan.to_query(&self.fields, &searcher));
         let vector = match req.mode {
             SearchMode::Keyword => None,
             _ => Some(self.queries.get(&req.query)?),

@@ -11,6 +11,11 @@
 //!    that match more and rarer units. In long queries, units that occur in most cases are dropped.
 //! 5. Words that name a topic or one of its colloquial aliases (`schema/topics.toml`) lift that
 //!    topic's cases by [`TOPIC_BOOST`].
+//! 6. Words common in everyday Chinese (地方, 越来越, 根本, 晚上) weigh less than words that
+//!    name a problem (停车, 车位, 漏水), by their frequency in jieba's dictionary
+//!    ([`everyday_weight`]): a resident's filler must not decide which case comes first. The
+//!    index's own statistics cannot see this, since formal case text rarely uses such words and
+//!    BM25 would count them as rare.
 
 use std::collections::HashMap;
 use std::ops::Bound;
@@ -43,6 +48,21 @@ pub const EXACT_TOPIC_FACTOR: f32 = 6.0;
 pub const LONG_QUERY_UNITS: usize = 6;
 /// In a long query, a unit occurring in more than this share of cases is dropped.
 pub const COMMON_UNIT_SHARE: f32 = 0.5;
+/// A word at most this rare in everyday Chinese ([`Analyzer::rarity`]) gets the least weight.
+pub const EVERYDAY_RARITY: f64 = 6.0;
+/// A word at least this rare gets its full weight.
+pub const PROBLEM_RARITY: f64 = 10.0;
+/// The least weight an everyday word gets.
+pub const EVERYDAY_WEIGHT: f32 = 0.3;
+
+/// A unit's weight by how common its word is in everyday Chinese: [`EVERYDAY_WEIGHT`] up to
+/// [`EVERYDAY_RARITY`], 1 from [`PROBLEM_RARITY`] on, linear between. Words the dictionary lacks
+/// count as rare.
+pub fn everyday_weight(rarity: Option<f64>) -> f32 {
+    let Some(r) = rarity else { return 1.0 };
+    let t = ((r - EVERYDAY_RARITY) / (PROBLEM_RARITY - EVERYDAY_RARITY)).clamp(0.0, 1.0) as f32;
+    EVERYDAY_WEIGHT + (1.0 - EVERYDAY_WEIGHT) * t
+}
 
 /// One alternative spelling of a unit.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,6 +84,8 @@ pub struct Unit {
     pub forms: Vec<Form>,
     /// How often the unit occurs in the query.
     pub count: usize,
+    /// How much it counts by how common it is in everyday speech ([`everyday_weight`]).
+    pub everyday: f32,
 }
 
 /// The analyzed query.
@@ -194,7 +216,7 @@ impl QueryPlan {
                 .iter()
                 .map(|f| (Occur::Should, boosted(form_query(f, fields), f.weight)))
                 .collect();
-            let weight = 1.0 + (unit.count as f32).ln();
+            let weight = (1.0 + (unit.count as f32).ln()) * unit.everyday;
             clauses.push((
                 Occur::Should,
                 boosted(Box::new(BooleanQuery::new(forms)), weight),
@@ -323,6 +345,7 @@ fn plain_unit(word: &str, analyzer: &Analyzer) -> Unit {
         text: word.to_string(),
         forms,
         count: 1,
+        everyday: everyday_weight(analyzer.rarity(word)),
     }
 }
 
@@ -438,4 +461,36 @@ pub fn term_counts(words: &[Word]) -> HashMap<&str, usize> {
         *counts.entry(w.text.as_str()).or_insert(0) += 1;
     }
     counts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resources::SchemaFiles;
+
+    #[test]
+    fn everyday_words_weigh_less_than_the_words_of_a_problem() {
+        let analyzer = Analyzer::shared(&SchemaFiles::builtin()).unwrap();
+        let w = |word: &str| everyday_weight(analyzer.rarity(word));
+        for filler in ["地方", "越来越", "根本", "回来"] {
+            for problem in ["停车", "车位", "漏水", "物业"] {
+                assert!(w(filler) < w(problem), "{filler} vs {problem}");
+            }
+        }
+        assert_eq!(w("停车"), 1.0);
+        assert_eq!(
+            w("泉润社区"),
+            1.0,
+            "a name the dictionary lacks counts in full"
+        );
+        assert!(w("地方") >= EVERYDAY_WEIGHT);
+        let plan = QueryPlan::build(
+            "小区里车越来越多，晚上回来根本没地方停",
+            &analyzer,
+            &Synonyms::default(),
+            &crate::topics::Topics::builtin(),
+        );
+        let weight = |t: &str| plan.units.iter().find(|u| u.text == t).map(|u| u.everyday);
+        assert!(weight("地方") < weight("小区"), "{plan:?}");
+    }
 }

@@ -58,7 +58,9 @@ pub(super) struct Ranking {
 }
 
 impl Engine {
-    /// Rank every case that matches `r` and `filters`.
+    /// Rank every case that matches `r`, then keep those `filters` allow. What matches does
+    /// not depend on the filters (each side is scaled by its best score over all cases), so a
+    /// facet's count is exactly what choosing that facet will find.
     pub(super) fn rank(
         &self,
         searcher: &Searcher,
@@ -67,23 +69,20 @@ impl Engine {
     ) -> Result<Ranking> {
         let err = |e: tantivy::TantivyError| Error::Stored(e.to_string());
         let keyword_used = r.keyword.is_some();
-        let mut clauses = filters.clauses(&self.fields);
-        if let Some(id) = r.exclude {
-            clauses.push((
-                Occur::MustNot,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(self.fields.id, id),
-                    IndexRecordOption::Basic,
-                )),
-            ));
-        }
+        let exclude: Option<Box<dyn Query>> = r.exclude.map(|id| {
+            Box::new(TermQuery::new(
+                Term::from_field_text(self.fields.id, id),
+                IndexRecordOption::Basic,
+            )) as Box<dyn Query>
+        });
         let all = searcher.num_docs().max(1) as usize;
 
         let keyword: Vec<(DocAddress, f32)> = match r.keyword {
             Some(q) => {
-                let mut c: Vec<(Occur, Box<dyn Query>)> =
-                    clauses.iter().map(|(o, q)| (*o, q.box_clone())).collect();
-                c.push((Occur::Must, q));
+                let mut c: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, q)];
+                if let Some(x) = &exclude {
+                    c.push((Occur::MustNot, x.box_clone()));
+                }
                 searcher
                     .search(
                         &BooleanQuery::new(c),
@@ -100,21 +99,13 @@ impl Engine {
         let meaning: Vec<(DocAddress, f32)> = match r.meaning {
             Some((vector, slot)) => {
                 let segments = self.segments.segments(searcher)?;
-                let allowed: Option<HashSet<DocAddress>> = if clauses.is_empty() {
-                    None
-                } else {
-                    let mut c = clauses;
-                    c.push((Occur::Must, Box::new(AllQuery)));
-                    Some(
-                        searcher
-                            .search(&BooleanQuery::new(c), &DocSetCollector)
-                            .map_err(err)?,
-                    )
+                let excluded: HashSet<DocAddress> = match &exclude {
+                    Some(x) => searcher.search(x.as_ref(), &DocSetCollector).map_err(err)?,
+                    None => HashSet::new(),
                 };
-                let ranked = rank_all(searcher, &segments, slot, vector, |a| {
-                    allowed.as_ref().is_none_or(|s| s.contains(&a))
-                });
-                ranked
+                rank_all(searcher, &segments, slot, vector, |a| {
+                    !excluded.contains(&a)
+                })
             }
             None => Vec::new(),
         };
@@ -177,6 +168,15 @@ impl Engine {
                 d.score += guess.lift(topics.all(d.addr)) as f32;
             }
             docs.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.addr.cmp(&b.addr)));
+        }
+        let clauses = filters.clauses(&self.fields);
+        if !clauses.is_empty() {
+            let mut c = clauses;
+            c.push((Occur::Must, Box::new(AllQuery)));
+            let allowed: HashSet<DocAddress> = searcher
+                .search(&BooleanQuery::new(c), &DocSetCollector)
+                .map_err(err)?;
+            docs.retain(|d| allowed.contains(&d.addr));
         }
         Ok(Ranking { docs, guess })
     }

@@ -17,7 +17,7 @@ use super::picker::{added_notice, picker, Added};
 use super::templates::render;
 use super::{AppState, MAX_OFFSET};
 use crate::case::front_matter::valid_id;
-use crate::search::{FacetCount, Filters};
+use crate::search::{FacetCount, Filters, SearchMode, Why};
 
 /// Results per page on the web page.
 const PAGE_SIZE: usize = 10;
@@ -76,6 +76,8 @@ struct HitView {
     section: &'static str,
     matched: Vec<String>,
     score: String,
+    /// It came in by meaning, sharing few of the query's words: 「意思相近」.
+    by_meaning: bool,
 }
 
 /// The distinct words marked in a snippet.
@@ -135,9 +137,16 @@ pub async fn search(
     let topic = filters.topic.as_deref();
     let yf = filters.year_from.map(|y| y.to_string());
     let yt = filters.year_to.map(|y| y.to_string());
+    // A ranking mode other than the default is kept in every link of the page.
+    let mode = p
+        .mode()
+        .ok()
+        .filter(|m| *m != SearchMode::default())
+        .map(|m| m.as_str());
     let base = |topic: Option<&str>, region: Option<&str>, yf: Option<&str>, yt: Option<&str>| {
         link(&[
             ("q", Some(&q)),
+            ("mode", mode),
             ("topic", topic),
             ("region", region),
             ("year_from", yf),
@@ -206,6 +215,7 @@ pub async fn search(
         .map(|h| HitView {
             url: format!("/cases/{}?{case_q}", h.id),
             matched: marked_words(&h.snippet),
+            by_meaning: h.why == Why::Meaning,
             section: h.section.label(),
             score: format!("{:.1}", h.score),
             id: h.id,
@@ -221,12 +231,22 @@ pub async fn search(
         let n = n.to_string();
         link(&[
             ("q", Some(&q)),
+            ("mode", mode),
             ("topic", topic),
             ("region", region),
             ("year_from", yf.as_deref()),
             ("year_to", yt.as_deref()),
             ("page", Some(&n)),
         ])
+    };
+    // The likely topics, each a one-click filter (not offered once a topic is chosen).
+    let guesses: Vec<_> = if topic.is_some() {
+        Vec::new()
+    } else {
+        r.topics_guess
+            .iter()
+            .map(|t| context! { label => t, url => base(Some(t), region, yf.as_deref(), yt.as_deref()) })
+            .collect()
     };
     let prev_url = (page > 1).then(|| page_url(page - 1));
     let next_url = (page < pages).then(|| page_url(page + 1));
@@ -235,7 +255,7 @@ pub async fn search(
         StatusCode::OK,
         "search.html",
         context! {
-            q, total => r.total, hits, page, pages, prev_url, next_url, active,
+            q, total => r.total, hits, page, pages, prev_url, next_url, active, guesses,
             topic_facets => topic_links, region_facets => region_links, year_facets => year_links,
             first => offset + 1, picker, back => return_path(&uri), added, added_url,
         },
