@@ -197,6 +197,7 @@ fn an_unchanged_case_is_never_encoded_again() {
         .unwrap();
     assert_eq!((changed.updated, changed.encoded), (1, 1));
     // Two files with the same texts are encoded once.
+    let text = std::fs::read_to_string(&path).unwrap();
     f.write(
         "copy.md",
         &text.replacen("id: parking-test-01", "id: parking-test-09", 1),

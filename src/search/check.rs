@@ -32,6 +32,16 @@ impl Engine {
         Ok(())
     }
 
+    /// `limit` for similar cases: between 1 and the number of cases (at least [`MAX_LIMIT`]), so
+    /// every case can be ranked.
+    pub fn check_similar_limit(&self, limit: usize) -> Result<(), QueryError> {
+        let max = (self.num_cases() as usize).max(MAX_LIMIT);
+        if limit == 0 || limit > max {
+            return Err(QueryError::Limit { max });
+        }
+        Ok(())
+    }
+
     /// Both checks, limit first.
     pub(super) fn check(&self, limit: usize, filters: &Filters) -> Result<(), QueryError> {
         self.check_limit(limit)?;

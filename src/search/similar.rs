@@ -72,7 +72,8 @@ impl Engine {
         limit: usize,
         filters: &Filters,
     ) -> Result<SearchResults> {
-        self.check(limit, filters)?;
+        self.check_similar_limit(limit)?;
+        self.check_filters(filters)?;
         if text.trim().is_empty() {
             return Err(QueryError::Empty.into());
         }
@@ -90,19 +91,29 @@ impl Engine {
         }
         // A long text (a whole case) by its most distinctive words and its whole meaning.
         let searcher = self.searcher();
-        let terms = self.significant_terms(&searcher, text);
+        let variant = std::env::var("ANLI_SIM").unwrap_or_default();
+        let terms = if variant.is_empty() {
+            self.significant_terms(&searcher, text)
+        } else {
+            self.text_terms(&searcher, text, &variant)
+        };
         if terms.is_empty() {
             return Err(QueryError::NoSimilarTerms.into());
         }
         let vector = self.queries.get(text)?;
+        let mut weights = fusion::Weights::for_query(text);
+        if let Some(w) = std::env::var("SIM_WM").ok().and_then(|v| v.parse().ok()) {
+            weights.meaning = w;
+        }
+        weights.words = 0.0;
         let ranking = self.rank(
             &searcher,
             RankBy {
-                keyword: Some(self.weighted_terms_query(&terms)),
-                meaning: Some((vector.as_slice(), Slot::Full)),
+                keyword: Some(if variant.contains("body") { self.body_terms_query(&terms) } else { self.weighted_terms_query(&terms) }),
+                meaning: (std::env::var("SIM_WM").as_deref() != Ok("0")).then_some((vector.as_slice(), Slot::Full)),
                 exclude: None,
                 lift: false,
-                weights: fusion::Weights::for_query(text),
+                weights,
             },
             filters,
         )?;
@@ -142,6 +153,62 @@ impl Engine {
             t.1 /= top;
         }
         scored
+    }
+
+    /// Experimental: every informative word of a text, weighted.
+    pub fn text_terms(&self, searcher: &Searcher, text: &str, variant: &str) -> Vec<(String, f32)> {
+        let words = self.analyzer.words(text, Mode::Query);
+        let counts = query::term_counts(&words);
+        let n = searcher.num_docs().max(1) as f32;
+        let mut scored: Vec<(String, f32)> = counts
+            .into_iter()
+            .filter(|(w, _)| variant.contains("single") || w.chars().count() >= 2)
+            .filter_map(|(w, tf)| {
+                let df = searcher
+                    .doc_freq(&Term::from_field_text(self.fields.body, w))
+                    .unwrap_or(0) as f32;
+                if df == 0.0 || df / n > query::COMMON_UNIT_SHARE {
+                    return None;
+                }
+                let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+                let mut wt = if variant.contains("sqrt") { (tf as f32).sqrt() } else { 1.0 + (tf as f32).ln() };
+                if variant.contains("idf") {
+                    wt *= idf;
+                }
+                if variant.contains("oov") && self.analyzer.rarity(w).is_none() {
+                    wt *= 0.3;
+                }
+                if variant.contains("everyday") {
+                    wt *= query::everyday_weight(self.analyzer.rarity(w));
+                }
+                Some((w.to_string(), wt))
+            })
+            .collect();
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        if let Some(k) = variant.split(',').find_map(|p| p.strip_prefix("top").and_then(|x| x.parse::<usize>().ok())) {
+            scored.truncate(k);
+        }
+        let top = scored.first().map_or(1.0, |t| t.1);
+        for t in &mut scored {
+            t.1 /= top;
+        }
+        scored
+    }
+
+    fn body_terms_query(&self, terms: &[(String, f32)]) -> Box<dyn Query> {
+        let clauses = terms
+            .iter()
+            .flat_map(|(t, w)| {
+                [self.fields.body, self.fields.measures, self.fields.title].into_iter().map(move |f| {
+                    let q: Box<dyn Query> = Box::new(TermQuery::new(
+                        Term::from_field_text(f, t),
+                        IndexRecordOption::WithFreqs,
+                    ));
+                    (Occur::Should, Box::new(BoostQuery::new(q, *w)) as Box<dyn Query>)
+                })
+            })
+            .collect();
+        Box::new(BooleanQuery::new(clauses))
     }
 
     fn weighted_terms_query(&self, terms: &[(String, f32)]) -> Box<dyn Query> {
