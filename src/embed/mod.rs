@@ -19,6 +19,7 @@ use std::cell::RefCell;
 use std::sync::OnceLock;
 
 pub use format::DIM;
+pub use model::Kernels;
 pub use tokenizer::Tokenizer;
 
 use crate::error::{Error, Result};
@@ -43,6 +44,7 @@ pub type Vector = Vec<f32>;
 pub struct Encoder {
     tokenizer: Tokenizer,
     weights: model::Weights,
+    kernels: Kernels,
 }
 
 impl std::fmt::Debug for Encoder {
@@ -73,6 +75,7 @@ impl Encoder {
         Some(Encoder {
             tokenizer,
             weights: model::Weights::new(&arrays)?,
+            kernels: Kernels::best(),
         })
     }
 
@@ -88,9 +91,28 @@ impl Encoder {
 
     /// The vector of a piece sequence, as [`Tokenizer::encode`] gives it.
     pub fn encode_ids(&self, ids: &[u32]) -> Vector {
+        self.encode_ids_with(ids, self.kernels)
+    }
+
+    /// The kernels [`Encoder::encode`] uses on this CPU (the fastest it has).
+    pub fn kernels(&self) -> Kernels {
+        self.kernels
+    }
+
+    /// [`Encoder::encode_ids`] with the given kernels (tests run both paths).
+    ///
+    /// # Panics
+    /// If this CPU lacks them ([`Kernels::available`]).
+    pub fn encode_ids_with(&self, ids: &[u32], kernels: Kernels) -> Vector {
+        assert!(
+            kernels.available(),
+            "{kernels:?} kernels need a CPU that has them"
+        );
         SCRATCH.with(|s| match s.try_borrow_mut() {
-            Ok(mut s) => self.weights.encode(ids, &mut s),
-            Err(_) => self.weights.encode(ids, &mut model::Scratch::default()),
+            Ok(mut s) => self.weights.encode(ids, &mut s, kernels),
+            Err(_) => self
+                .weights
+                .encode(ids, &mut model::Scratch::default(), kernels),
         })
     }
 }
