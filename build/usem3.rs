@@ -20,6 +20,10 @@ use std::path::{Path, PathBuf};
 #[allow(dead_code)]
 mod format;
 
+#[path = "../src/embed/kernel/layout.rs"]
+#[allow(dead_code)]
+mod layout;
+
 use format::{id, Kind, ALIGN, ARRAYS, CHUNKS, CNN, DIM, DNN, HEADER, MAGIC, PIECES, TABLE_ROWS};
 
 pub fn build() {
@@ -31,6 +35,7 @@ pub fn build() {
     }
     println!("cargo:rerun-if-changed=build/usem3.rs");
     println!("cargo:rerun-if-changed=src/embed/format.rs");
+    println!("cargo:rerun-if-changed=src/embed/kernel/layout.rs");
 
     let npz = read_npz(&weights);
     let sp_bytes = std::fs::read(&sp).unwrap_or_else(|e| panic!("{}: {e}", sp.display()));
@@ -190,7 +195,7 @@ fn product(a: &[f32], b: &[f32], m: usize, k: usize, n: usize) -> Vec<f32> {
 
 /// A row-major `[k, n]` matrix packed as bfloat16 for the kernel, as bytes.
 fn packed(w: &[f32], k: usize, n: usize) -> Vec<u8> {
-    anli_kernel::pack(w, k, n)
+    layout::pack(w, k, n)
         .iter()
         .flat_map(|v| v.to_le_bytes())
         .collect()

@@ -1,8 +1,8 @@
 //! The prebuilt encoder file: one definition shared by `build/usem3.rs`, which writes it from
 //! `models/usem3/`, and [`super::model`], which reads it in place from the executable.
 //!
-//! The build script includes this file with `#[path]`, so it uses nothing of the library (only
-//! the `anli-kernel` crate, a dependency of both).
+//! The build script includes this file with `#[path]`, so it uses nothing of the library (and
+//! `kernel/layout.rs`, included the same way, for the packed layout).
 //!
 //! Layout (little-endian): the 8-byte [`MAGIC`], the number of arrays as `u64`, then for each
 //! array of [`ARRAYS`] its byte offset and byte length as two `u64`; then the arrays in that
@@ -11,7 +11,7 @@
 //! Vectors multiply matrices from the left (`x · W`), as the reference's numpy code does.
 //!
 //! Every weight matrix is stored as bfloat16 (the upper half of an `f32`, rounded to nearest
-//! even), packed in the order the AVX-512 BF16 kernel reads it (`anli_kernel::pack`: panels of
+//! even), packed in the order the AVX-512 BF16 kernel reads it (`kernel::layout::pack`: panels of
 //! 32 columns, each row pair's two values side by side). The rounding keeps the cosine to the
 //! reference above 0.9999 (`tests/encoder.rs`).
 
@@ -44,7 +44,7 @@ pub enum Kind {
     U8,
     /// `u32` values.
     U32,
-    /// A matrix of bfloat16 values (`u16`), packed by `anli_kernel::pack`.
+    /// A matrix of bfloat16 values (`u16`), packed by `kernel::layout::pack`.
     Bf16,
 }
 

@@ -10,6 +10,7 @@
 //! numpy reference (`tests/encoder.rs`: identical piece ids, cosine ≥ 0.999 on the fixture).
 
 pub mod format;
+pub mod kernel;
 mod linalg;
 pub mod model;
 pub mod pack;

@@ -11,7 +11,7 @@
 //!    tanh at the end gives the vector, normalized to length 1 (the projection and the
 //!    network's first layer are one matrix here, see `format::id::HEAD`).
 //!
-//! The matrix products run on `anli_kernel` (AVX-512 BF16) where the CPU has it, else on `gemm`
+//! The matrix products run on [`super::kernel`] (AVX-512 BF16) where the CPU has it, else on `gemm`
 //! in `f32` ([`Kernels`]). Long texts run in blocks of at most [`BLOCK`] pieces, so the working
 //! set stays in cache and memory does not grow with the text; each block carries the context
 //! its convolutions need over to the next, so no piece is computed twice.
@@ -19,8 +19,8 @@
 use std::sync::OnceLock;
 
 use super::format::{self, id, CHUNKS, CNN, DIM, DNN, ORDERS};
+use super::kernel::{self, Packed};
 use super::linalg::{layer_norm, matmul, norm_stats, relu};
-use anli_kernel::{self as kernel, Packed};
 
 /// Pieces per block of a long text (at most; the blocks of a text are of even size, so at least
 /// half this when there are several, more than the 4 rows a block carries over).
@@ -34,7 +34,7 @@ const FEATS: usize = DIM + 3 * CNN;
 /// Which code computes the matrix products.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kernels {
-    /// AVX-512 BF16 (`anli_kernel`): activations rounded to bfloat16 in the per-piece layers.
+    /// AVX-512 BF16 ([`super::kernel`]): activations rounded to bfloat16 in the per-piece layers.
     Bf16,
     /// The `gemm` crate in `f32` (any CPU), on the same bfloat16 weights widened to `f32`.
     Portable,
@@ -221,7 +221,7 @@ impl Weights {
     }
 
     /// [`Weights::encode`] compiled for AVX-512, so that the element-wise steps (layer norms,
-    /// ReLU and residuals, sums) use it too; the products are `anli_kernel`'s either way.
+    /// ReLU and residuals, sums) use it too; the products are [`super::kernel`]'s either way.
     ///
     /// # Safety
     /// The CPU has AVX-512F and AVX-512 BF16.

@@ -232,6 +232,15 @@ impl Engine {
         facets: Option<&mut Facets>,
     ) -> Result<SearchResults> {
         self.check(req.limit, &req.filters)?;
+        self.search_checked(req, facets)
+    }
+
+    /// [`Self::search_inner`] for a request whose limit is already checked.
+    pub(super) fn search_checked(
+        &self,
+        req: &SearchRequest,
+        facets: Option<&mut Facets>,
+    ) -> Result<SearchResults> {
         if req.query.trim().is_empty() {
             return Err(QueryError::Empty.into());
         }

@@ -79,7 +79,11 @@ impl Engine {
         }
         // A described problem of a few sentences is searched like a query (synonyms, topic
         // aliases, the meaning of what was said).
-        if text.chars().count() <= SHORT_TEXT_CHARS {
+        let short = std::env::var("SIM_SHORT")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(SHORT_TEXT_CHARS);
+        if text.chars().count() <= short {
             let req = SearchRequest {
                 query: text.to_string(),
                 limit,
@@ -87,7 +91,7 @@ impl Engine {
                 filters: filters.clone(),
                 mode: SearchMode::Hybrid,
             };
-            return self.search(&req);
+            return self.search_checked(&req, None);
         }
         // A long text (a whole case) by its most distinctive words and its whole meaning.
         let searcher = self.searcher();
@@ -109,8 +113,13 @@ impl Engine {
         let ranking = self.rank(
             &searcher,
             RankBy {
-                keyword: Some(if variant.contains("body") { self.body_terms_query(&terms) } else { self.weighted_terms_query(&terms) }),
-                meaning: (std::env::var("SIM_WM").as_deref() != Ok("0")).then_some((vector.as_slice(), Slot::Full)),
+                keyword: Some(if variant.contains("body") {
+                    self.body_terms_query(&terms)
+                } else {
+                    self.weighted_terms_query(&terms)
+                }),
+                meaning: (std::env::var("SIM_WM").as_deref() != Ok("0"))
+                    .then_some((vector.as_slice(), Slot::Full)),
                 exclude: None,
                 lift: false,
                 weights,
@@ -167,11 +176,17 @@ impl Engine {
                 let df = searcher
                     .doc_freq(&Term::from_field_text(self.fields.body, w))
                     .unwrap_or(0) as f32;
-                if df == 0.0 || df / n > query::COMMON_UNIT_SHARE {
+                if df == 0.0 || (!variant.contains("nocut") && df / n > query::COMMON_UNIT_SHARE) {
                     return None;
                 }
                 let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-                let mut wt = if variant.contains("sqrt") { (tf as f32).sqrt() } else { 1.0 + (tf as f32).ln() };
+                let mut wt = if variant.contains("rawtf") {
+                    tf as f32
+                } else if variant.contains("sqrt") {
+                    (tf as f32).sqrt()
+                } else {
+                    1.0 + (tf as f32).ln()
+                };
                 if variant.contains("idf") {
                     wt *= idf;
                 }
@@ -185,7 +200,10 @@ impl Engine {
             })
             .collect();
         scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        if let Some(k) = variant.split(',').find_map(|p| p.strip_prefix("top").and_then(|x| x.parse::<usize>().ok())) {
+        if let Some(k) = variant
+            .split(',')
+            .find_map(|p| p.strip_prefix("top").and_then(|x| x.parse::<usize>().ok()))
+        {
             scored.truncate(k);
         }
         let top = scored.first().map_or(1.0, |t| t.1);
@@ -199,12 +217,20 @@ impl Engine {
         let clauses = terms
             .iter()
             .flat_map(|(t, w)| {
-                [self.fields.body, self.fields.measures, self.fields.title].into_iter().map(move |f| {
+                let fields: Vec<tantivy::schema::Field> = if std::env::var("NOTITLE").is_ok() {
+                    vec![self.fields.body, self.fields.measures]
+                } else {
+                    vec![self.fields.body, self.fields.measures, self.fields.title]
+                };
+                fields.into_iter().map(move |f| {
                     let q: Box<dyn Query> = Box::new(TermQuery::new(
                         Term::from_field_text(f, t),
                         IndexRecordOption::WithFreqs,
                     ));
-                    (Occur::Should, Box::new(BoostQuery::new(q, *w)) as Box<dyn Query>)
+                    (
+                        Occur::Should,
+                        Box::new(BoostQuery::new(q, *w)) as Box<dyn Query>,
+                    )
                 })
             })
             .collect();

@@ -148,7 +148,7 @@ fn packing_follows_the_documented_layout_and_unpacks() {
     let (k, n) = (6, 64);
     let w: Vec<f32> = (0..k * n).map(|i| (i % 251) as f32 - 125.0).collect();
     let packed = pack(&w, k, n);
-    // Written out from the crate's documentation: panels, row pairs, 32 columns × 2 rows.
+    // Written out from the module documentation: panels, row pairs, 32 columns × 2 rows.
     let mut want = Vec::new();
     for panel in 0..n / PANEL {
         for pair in 0..k / 2 {

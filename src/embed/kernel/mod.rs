@@ -1,7 +1,8 @@
-//! The fast path of anli's sentence encoder (`src/embed/`): matrix products on AVX-512 with
+//! The fast path of the sentence encoder: matrix products on AVX-512 with
 //! BF16 (`vdpbf16ps`, two multiply-adds per 32-bit lane), on weights packed once, at build time,
 //! so nothing is packed per call. [`available`] tells whether this CPU has it; the encoder's
-//! portable path computes the same on any CPU.
+//! portable path computes the same on any CPU. Built with `opt-level` ≥ 1 even in the dev profile
+//! (Cargo.toml): unoptimized, each intrinsic is a function call.
 //!
 //! The packed layout of a `[k, n]` matrix (`k` even, `n` a multiple of [`PANEL`]): panels of 32
 //! columns one after the other (`k · 32` values each); within a panel, for each pair of rows
@@ -17,13 +18,10 @@
 //! [`matvec`] (one row, the per-text layers) keeps the activations in `f32` and widens the
 //! weights to `f32` (exact), since it is bound by reading the weights, not by arithmetic.
 
-/// Columns per panel of a packed matrix: two 16-lane registers.
-pub const PANEL: usize = 32;
-
 /// Most rows per tile: 24 accumulators, two weight registers, a broadcast.
 pub const MR: usize = 12;
 
-/// A `[k, n]` weight matrix in the packed layout (see the crate's documentation).
+/// A `[k, n]` weight matrix in the packed layout (see the module documentation).
 #[derive(Clone, Copy, Debug)]
 pub struct Packed<'a> {
     k: usize,
@@ -168,45 +166,6 @@ pub fn to_bf16(src: &[f32], dst: &mut [u16]) {
     }
 }
 
-/// `v` as bfloat16, rounded to nearest even (a NaN stays a NaN).
-pub fn bf16(v: f32) -> u16 {
-    let bits = v.to_bits();
-    if v.is_nan() {
-        return ((bits >> 16) | 0x40) as u16;
-    }
-    (bits.wrapping_add(0x7fff + ((bits >> 16) & 1)) >> 16) as u16
-}
-
-/// The `f32` a bfloat16 value stands for (exact).
-pub fn f32_of_bf16(h: u16) -> f32 {
-    f32::from_bits(u32::from(h) << 16)
-}
-
-/// Where element `(r, c)` of a packed `[k, n]` matrix is (the layout the crate's documentation
-/// describes).
-pub const fn packed_index(r: usize, c: usize, k: usize) -> usize {
-    let (panel, j) = (c / PANEL, c % PANEL);
-    (panel * (k / 2) + r / 2) * 2 * PANEL + 2 * j + r % 2
-}
-
-/// A row-major `[k, n]` matrix as bfloat16, packed.
-///
-/// # Panics
-/// Unless `k` is even, `n` a multiple of [`PANEL`] and `w` holds `k · n` values.
-pub fn pack(w: &[f32], k: usize, n: usize) -> Vec<u16> {
-    assert!(
-        k.is_multiple_of(2) && n.is_multiple_of(PANEL) && w.len() == k * n,
-        "packable shape"
-    );
-    let mut out = vec![0u16; k * n];
-    for r in 0..k {
-        for c in 0..n {
-            out[packed_index(r, c, k)] = bf16(w[r * n + c]);
-        }
-    }
-    out
-}
-
 /// The row-major `[k, n]` `f32` matrix a packed one holds.
 pub fn unpack(p: Packed<'_>) -> Vec<f32> {
     let (k, n) = (p.k, p.n);
@@ -219,8 +178,11 @@ pub fn unpack(p: Packed<'_>) -> Vec<f32> {
     out
 }
 
+pub mod layout;
 #[cfg(target_arch = "x86_64")]
 mod x86;
+
+pub use layout::{bf16, f32_of_bf16, pack, packed_index, PANEL};
 
 #[cfg(test)]
 mod tests;
