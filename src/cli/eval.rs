@@ -7,6 +7,7 @@ use anyhow::Result;
 use clap::Args;
 use serde::Serialize;
 
+use anli::eval::similar::SimilarReport;
 use anli::eval::topics::TopicReport;
 use anli::eval::EvalReport;
 use anli::search::SearchMode;
@@ -61,6 +62,8 @@ pub struct Evaluation {
     pub judged: Vec<EvalReport>,
     /// The labelled messages, once per mode (empty without `--messages`).
     pub messages: Vec<TopicReport>,
+    /// Whether each case's most similar cases share its main topic.
+    pub similar: SimilarReport,
     /// The mode whose queries are listed one by one.
     pub listed: SearchMode,
 }
@@ -76,6 +79,7 @@ pub fn eval(ctx: &Ctx, args: EvalArgs) -> Result<Outcome> {
     let mut evaluation = Evaluation {
         judged: Vec::new(),
         messages: Vec::new(),
+        similar: anli::eval::similar::evaluate(&engine)?,
         listed: args.mode,
     };
     for mode in SearchMode::ALL {

@@ -124,6 +124,20 @@ pub fn eval(e: &super::eval::Evaluation, json: bool) -> anyhow::Result<()> {
             )?;
         }
     }
+    let s = &e.similar;
+    writeln!(
+        out,
+        "\n相似案例（{} 个案例各找 {} 个）：最相似的一个主要主题相同 {:.3}，前 {} 个里主要主题相同 {:.3}",
+        s.cases,
+        anli::eval::similar::DEPTH,
+        s.first,
+        anli::eval::similar::DEPTH,
+        s.top
+    )?;
+    if !s.misses.is_empty() {
+        let list: Vec<String> = s.misses.iter().map(|(a, b)| format!("{a} → {b}")).collect();
+        writeln!(out, "  最相似的一个主题不同：{}", list.join("；"))?;
+    }
     let Some(r) = e.judged.iter().find(|r| r.mode == e.listed) else {
         return Ok(());
     };

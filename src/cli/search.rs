@@ -81,9 +81,13 @@ pub struct SimilarArgs {
     #[arg(long, group = "source", value_name = "文件")]
     file: Option<PathBuf>,
 
-    /// 显示多少条结果（1–100）
+    /// 显示多少条结果（最多可到案例总数）
     #[arg(short = 'n', long, default_value_t = 5, value_name = "条数")]
     limit: usize,
+
+    /// 把所有案例按相似程度全部排出来（等于 --limit 案例总数）
+    #[arg(long, conflicts_with = "limit")]
+    all: bool,
 
     #[command(flatten)]
     filter: Filter,
@@ -114,15 +118,20 @@ fn parse_mode(s: &str) -> std::result::Result<SearchMode, String> {
 
 pub fn similar(ctx: &Ctx, args: SimilarArgs) -> Result<Outcome> {
     let (engine, _) = ctx.engine()?;
+    let limit = if args.all {
+        (engine.num_cases() as usize).max(1)
+    } else {
+        args.limit
+    };
     let f = args.filter.into();
     let results = if let Some(id) = &args.id {
-        engine.similar_to_case(id, args.limit, &f)?
+        engine.similar_to_case(id, limit, &f)?
     } else if let Some(text) = &args.text {
-        engine.similar_to_text(text, args.limit, &f)?
+        engine.similar_to_text(text, limit, &f)?
     } else if let Some(path) = &args.file {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("无法读取文件 {}（需要 UTF-8 文本）", path.display()))?;
-        engine.similar_to_text(&text, args.limit, &f)?
+        engine.similar_to_text(&text, limit, &f)?
     } else {
         bail!("请用 --id、--text 或 --file 之一说明要找什么的相似案例");
     };

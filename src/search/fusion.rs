@@ -20,8 +20,9 @@
 //! (`anli eval`, README "检索与排序"); topic votes from words the query names were tried and
 //! left out (they count twice: the keyword query already lifts named topics).
 
-use std::collections::HashMap;
 use std::hash::Hash;
+
+use rustc_hash::FxHashMap;
 
 /// A cosine at or below this is no evidence of similar meaning (unrelated Chinese texts score
 /// 0.1–0.3 with this encoder, texts on the same problem 0.3–0.6).
@@ -45,6 +46,8 @@ pub const NEAR: f64 = 0.4;
 /// …if its cosine is at least this: the best of a library that holds nothing like the query is
 /// not near it.
 pub const NEAR_COSINE: f32 = 0.25;
+/// The share of a case's main topic when its topics are known (its similar cases).
+pub const KNOWN_MAIN: f64 = 0.6;
 /// A topic is offered as a guess when its share is at least this.
 pub const GUESS_SHARE: f64 = 0.25;
 /// At most this many topics are offered.
@@ -57,6 +60,8 @@ pub struct Weights {
     pub meaning: f64,
     /// Scaled keyword score a case needs to count as sharing the query's words.
     pub words: f64,
+    /// Every case with any evidence is a result (similar cases ranked all the way down).
+    pub all: bool,
 }
 
 impl Weights {
@@ -67,11 +72,13 @@ impl Weights {
             Weights {
                 meaning: SHORT_MEANING_WEIGHT,
                 words: f64::MIN_POSITIVE,
+                all: false,
             }
         } else {
             Weights {
                 meaning: MEANING_WEIGHT,
                 words: FEW_WORDS,
+                all: false,
             }
         }
     }
@@ -94,42 +101,41 @@ pub struct Fused {
     pub shares_words: bool,
 }
 
-/// Fuse the keyword ranking (BM25 scores) with the meaning ranking (cosines), both best first.
+/// Fuse the keyword scores (BM25) with the meaning scores (cosines), in any order.
 pub fn fuse<T: Copy + Eq + Hash>(
     keyword: &[(T, f32)],
     meaning: &[(T, f32)],
     weights: Weights,
-) -> HashMap<T, Fused> {
-    let mut out: HashMap<T, Fused> = HashMap::new();
-    let best = keyword.first().map_or(0.0, |k| f64::from(k.1));
+) -> FxHashMap<T, Fused> {
+    let mut out: FxHashMap<T, Fused> = FxHashMap::default();
+    out.reserve(keyword.len().max(meaning.len()));
+    let best = keyword.iter().fold(0f64, |m, k| m.max(f64::from(k.1)));
     if best > 0.0 {
         for (item, s) in keyword {
             out.entry(*item).or_default().words = f64::from(*s) / best;
         }
     }
     let floor = f64::from(COSINE_FLOOR);
-    let top = meaning.first().map_or(floor, |m| f64::from(m.1));
-    let mut close: Vec<T> = Vec::new();
+    let top = meaning.iter().fold(floor, |m, c| m.max(f64::from(c.1)));
     if top > floor {
         for (item, c) in meaning {
             let scaled = ((f64::from(*c) - floor) / (top - floor)).max(0.0);
-            if scaled > 0.0 {
-                out.entry(*item).or_default().meaning = scaled;
-                if *c >= NEAR_COSINE {
-                    close.push(*item);
-                }
+            let near = scaled >= NEAR && *c >= NEAR_COSINE;
+            // Meaning alone matters only for what it brings near; for the rest it orders what
+            // shares words (a case with neither is not a result, so it is not kept).
+            if near || (weights.all && scaled > 0.0) {
+                let f = out.entry(*item).or_default();
+                f.meaning = scaled;
+                f.near = near;
+            } else if let Some(f) = out.get_mut(item) {
+                f.meaning = scaled;
             }
-        }
-    }
-    for item in close {
-        if let Some(f) = out.get_mut(&item) {
-            f.near = f.meaning >= NEAR;
         }
     }
     for f in out.values_mut() {
         f.score = f.words + weights.meaning * f.meaning;
         f.shares_words = f.words >= weights.words;
-        f.matched = f.near || f.shares_words;
+        f.matched = f.near || f.shares_words || weights.all;
     }
     out
 }
@@ -164,6 +170,19 @@ impl TopicGuess {
         // Largest first; equal shares keep first-vote order (the better-ranked topic first).
         votes.sort_by(|a, b| b.1.total_cmp(&a.1));
         TopicGuess { shares: votes }
+    }
+
+    /// Topics known rather than guessed, main topic first: the main topic has [`KNOWN_MAIN`] of
+    /// the share, the others split the rest.
+    pub fn known(topics: &[String]) -> TopicGuess {
+        let Some((main, rest)) = topics.split_first() else {
+            return TopicGuess::default();
+        };
+        let mut shares = vec![(main.clone(), if rest.is_empty() { 1.0 } else { KNOWN_MAIN })];
+        for t in rest {
+            shares.push((t.clone(), (1.0 - KNOWN_MAIN) / rest.len() as f64));
+        }
+        TopicGuess { shares }
     }
 
     /// The share of `topic` (0 when it got no vote).
@@ -206,8 +225,8 @@ mod tests {
         let far = [("停车-立体", 0.2)];
         let short = Weights::for_query("无障碍坡道");
         assert!(
-            !fuse(&[], &far, short)["停车-立体"].matched,
-            "the best is not near enough"
+            !fuse(&[], &far, short).contains_key("停车-立体"),
+            "the best is not near enough: not a result"
         );
         let long = Weights::for_query("小区里车越来越多，晚上回来根本没地方停");
         let f = fuse(&keyword, &meaning, long);
@@ -218,7 +237,16 @@ mod tests {
             "a clear keyword lead holds"
         );
         assert!(f["停车-错峰"].matched && f["停车-立体"].matched);
-        assert!(!f["养犬-文明"].matched, "far in meaning, no shared word");
+        assert!(
+            !f.contains_key("养犬-文明"),
+            "far in meaning, no shared word: not a result"
+        );
+        let mut all = long;
+        all.all = true;
+        assert!(
+            fuse(&keyword, &meaning, all)["养犬-文明"].matched,
+            "unless all are ranked"
+        );
         assert!(
             f["物业-收费"].shares_words,
             "a quarter of the best keyword score"

@@ -46,10 +46,9 @@ pub const MAX_LIMIT: usize = 100;
 /// Longest query the service and packet creation accept, in characters (a longer text is a
 /// description: see [`Engine::similar_to_text`]).
 pub const MAX_QUERY_CHARS: usize = 2000;
-/// Texts up to this many characters are treated as a query by [`Engine::similar_to_text`].
-pub const SHORT_TEXT_CHARS: usize = 400;
-/// Terms kept from a text when looking for similar cases.
-pub const SIMILAR_TERMS: usize = 30;
+/// Texts up to this many characters (a problem told in two or three sentences) are searched as a
+/// query by [`Engine::similar_to_text`]; longer ones by all their words and their meaning.
+pub const SHORT_TEXT_CHARS: usize = 100;
 
 /// A search request.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -250,12 +249,26 @@ impl Engine {
             return Err(QueryError::NoTerms.into());
         }
         let searcher = self.searcher();
-        let keyword =
-            (req.mode != SearchMode::Meaning).then(|| plan.to_query(&self.fields, &searcher));
-        let vector = match req.mode {
-            SearchMode::Keyword => None,
-            _ => Some(self.queries.get(&req.query)?),
-        };
+        // The query is encoded on another core while the keyword side runs.
+        let (keyword, vector) = std::thread::scope(|s| -> Result<_> {
+            let wanted = req.mode != SearchMode::Keyword;
+            let cached = wanted.then(|| self.queries.cached(&req.query)).flatten();
+            let encoding =
+                (wanted && cached.is_none()).then(|| s.spawn(|| self.queries.get(&req.query)));
+            let keyword = match req.mode {
+                SearchMode::Meaning => None,
+                _ => Some(self.keyword_ranking(
+                    &searcher,
+                    plan.to_query(&self.fields, &searcher),
+                    None,
+                )?),
+            };
+            let vector = match encoding {
+                Some(h) => Some(h.join().map_err(|_| Error::Poisoned)??),
+                None => cached,
+            };
+            Ok((keyword, vector))
+        })?;
         let ranking = self.rank(
             &searcher,
             RankBy {
@@ -263,6 +276,7 @@ impl Engine {
                 meaning: vector.as_deref().map(|v| (v.as_slice(), Slot::Head)),
                 exclude: None,
                 lift: req.mode == SearchMode::Hybrid,
+                topics: None,
                 weights: fusion::Weights::for_query(&req.query),
             },
             &req.filters,

@@ -63,6 +63,11 @@ impl QueryVectors {
         Ok(v)
     }
 
+    /// The vector of `text` if it was encoded recently.
+    pub fn cached(&self, text: &str) -> Option<Arc<Vec<f32>>> {
+        self.inner.lock().ok()?.vectors.get(text).cloned()
+    }
+
     /// How many queries are remembered.
     pub fn len(&self) -> usize {
         self.inner.lock().map_or(0, |i| i.vectors.len())

@@ -31,14 +31,17 @@ pub enum Why {
 
 /// What to rank by.
 pub(super) struct RankBy<'a> {
-    /// The keyword query (without filters), if any.
-    pub keyword: Option<Box<dyn Query>>,
+    /// The keyword ranking ([`Engine::keyword_ranking`]), if any.
+    pub keyword: Option<Vec<(DocAddress, f32)>>,
     /// The query's vector and the case vector to compare it with, if any.
     pub meaning: Option<(&'a [f32], Slot)>,
     /// A case to leave out (the one similar cases are asked for).
     pub exclude: Option<&'a str>,
     /// Lift the cases of the guessed topics (fused rankings).
     pub lift: bool,
+    /// The topics, main topic first, when they are known rather than guessed (the case whose
+    /// similar cases are asked for).
+    pub topics: Option<&'a [String]>,
     /// How the two sides are fused.
     pub weights: fusion::Weights,
 }
@@ -58,6 +61,36 @@ pub(super) struct Ranking {
 }
 
 impl Engine {
+    /// Every case matching `query` (without filters), but `exclude`, by BM25, best first.
+    pub(super) fn keyword_ranking(
+        &self,
+        searcher: &Searcher,
+        query: Box<dyn Query>,
+        exclude: Option<&str>,
+    ) -> Result<Vec<(DocAddress, f32)>> {
+        let mut c: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
+        if let Some(id) = exclude {
+            c.push((Occur::MustNot, self.id_query(id)));
+        }
+        let all = searcher.num_docs().max(1) as usize;
+        Ok(searcher
+            .search(
+                &BooleanQuery::new(c),
+                &TopDocs::with_limit(all).order_by_score(),
+            )
+            .map_err(|e| Error::Stored(e.to_string()))?
+            .into_iter()
+            .map(|(s, a)| (a, s))
+            .collect())
+    }
+
+    fn id_query(&self, id: &str) -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(self.fields.id, id),
+            IndexRecordOption::Basic,
+        ))
+    }
+
     /// Rank every case that matches `r`, then keep those `filters` allow. What matches does
     /// not depend on the filters (each side is scaled by its best score over all cases), so a
     /// facet's count is exactly what choosing that facet will find.
@@ -69,38 +102,14 @@ impl Engine {
     ) -> Result<Ranking> {
         let err = |e: tantivy::TantivyError| Error::Stored(e.to_string());
         let keyword_used = r.keyword.is_some();
-        let exclude: Option<Box<dyn Query>> = r.exclude.map(|id| {
-            Box::new(TermQuery::new(
-                Term::from_field_text(self.fields.id, id),
-                IndexRecordOption::Basic,
-            )) as Box<dyn Query>
-        });
-        let all = searcher.num_docs().max(1) as usize;
-
-        let keyword: Vec<(DocAddress, f32)> = match r.keyword {
-            Some(q) => {
-                let mut c: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, q)];
-                if let Some(x) = &exclude {
-                    c.push((Occur::MustNot, x.box_clone()));
-                }
-                searcher
-                    .search(
-                        &BooleanQuery::new(c),
-                        &TopDocs::with_limit(all).order_by_score(),
-                    )
-                    .map_err(err)?
-                    .into_iter()
-                    .map(|(s, a)| (a, s))
-                    .collect()
-            }
-            None => Vec::new(),
-        };
-
+        let keyword = r.keyword.unwrap_or_default();
         let meaning: Vec<(DocAddress, f32)> = match r.meaning {
             Some((vector, slot)) => {
                 let segments = self.segments.segments(searcher)?;
-                let excluded: HashSet<DocAddress> = match &exclude {
-                    Some(x) => searcher.search(x.as_ref(), &DocSetCollector).map_err(err)?,
+                let excluded: HashSet<DocAddress> = match r.exclude {
+                    Some(id) => searcher
+                        .search(self.id_query(id).as_ref(), &DocSetCollector)
+                        .map_err(err)?,
                     None => HashSet::new(),
                 };
                 rank_all(searcher, &segments, slot, vector, |a| {
@@ -125,7 +134,7 @@ impl Engine {
             // Meaning alone: the cases near in meaning, by cosine.
             (false, _) => {
                 let near = fusion::fuse(&[], &meaning, r.weights);
-                meaning
+                let mut docs: Vec<Ranked> = meaning
                     .iter()
                     .filter(|(a, _)| near.get(a).is_some_and(|f| f.near))
                     .map(|(addr, c)| Ranked {
@@ -133,7 +142,9 @@ impl Engine {
                         score: *c,
                         why: Why::Meaning,
                     })
-                    .collect()
+                    .collect();
+                docs.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.addr.cmp(&b.addr)));
+                docs
             }
             (true, false) => {
                 let fused = fusion::fuse(&keyword, &meaning, r.weights);
@@ -158,11 +169,14 @@ impl Engine {
                 docs.into_iter().map(|(d, _)| d).collect()
             }
         };
-        let guess = TopicGuess::vote(
-            docs.iter()
-                .take(fusion::VOTE_DEPTH)
-                .map(|d| topics.main(d.addr)),
-        );
+        let guess = match r.topics {
+            Some(known) => TopicGuess::known(known),
+            None => TopicGuess::vote(
+                docs.iter()
+                    .take(fusion::VOTE_DEPTH)
+                    .map(|d| topics.main(d.addr)),
+            ),
+        };
         if r.lift {
             for d in &mut docs {
                 d.score += guess.lift(topics.all(d.addr)) as f32;

@@ -18,21 +18,20 @@ use crate::embed::{pack, DIM};
 use crate::error::{Error, Result};
 pub use crate::index::vectors::{Slot, SLOTS};
 
-/// The quantized vectors of one segment, by document.
+/// The quantized vectors of one segment: for each [`Slot`], a row of [`DIM`] bytes and a scale
+/// per document (scale 0: the document has none).
 #[derive(Debug, Default)]
 pub struct SegmentVectors {
-    /// `SLOTS × DIM` bytes per document (zeros when a document has none).
-    values: Vec<i8>,
-    /// `SLOTS` scales per document (0 when missing).
-    scales: Vec<f32>,
+    values: [Vec<i8>; SLOTS],
+    scales: [Vec<f32>; SLOTS],
 }
 
 impl SegmentVectors {
     fn read(reader: &SegmentReader, field: &str) -> Result<SegmentVectors> {
         let docs = reader.max_doc() as usize;
         let mut out = SegmentVectors {
-            values: vec![0; docs * SLOTS * DIM],
-            scales: vec![0.0; docs * SLOTS],
+            values: std::array::from_fn(|_| vec![0; docs * DIM]),
+            scales: std::array::from_fn(|_| vec![0.0; docs]),
         };
         let column = reader
             .fast_fields()
@@ -51,44 +50,44 @@ impl SegmentVectors {
         while stream.advance() {
             values.push(stream.key().to_vec());
         }
-        for doc in 0..docs as DocId {
-            let Some(ord) = column.term_ords(doc).next() else {
+        for doc in 0..docs {
+            let Some(ord) = column.term_ords(doc as DocId).next() else {
                 continue;
             };
             let Some(packed) = values.get(ord as usize).and_then(|v| pack::unpack(v)) else {
                 continue;
             };
             for (slot, p) in packed.iter().take(SLOTS).enumerate() {
-                let at = doc as usize * SLOTS + slot;
-                out.scales[at] = p.scale;
-                out.values[at * DIM..(at + 1) * DIM].copy_from_slice(p.values);
+                out.scales[slot][doc] = p.scale;
+                out.values[slot][doc * DIM..(doc + 1) * DIM].copy_from_slice(p.values);
             }
         }
         Ok(out)
     }
 
-    /// The cosine of document `doc`'s `slot` vector with `query`, `None` when it has none.
-    pub fn cosine(&self, doc: DocId, slot: Slot, query: &[f32]) -> Option<f32> {
-        let at = doc as usize * SLOTS + slot as usize;
-        let scale = *self.scales.get(at)?;
-        if scale == 0.0 {
-            return None;
-        }
-        let packed = pack::Packed {
-            scale,
-            values: &self.values[at * DIM..(at + 1) * DIM],
-        };
-        Some(packed.dot(query))
+    /// The cosine of every document's `slot` vector with `query` (0 for a document without one),
+    /// by document id.
+    pub fn cosines(&self, slot: Slot, query: &[f32], out: &mut Vec<f32>) {
+        let s = slot as usize;
+        pack::scan(query, &self.values[s], &self.scales[s], out);
+    }
+
+    /// Whether document `doc` has a vector in `slot`.
+    pub fn has(&self, doc: DocId, slot: Slot) -> bool {
+        self.scales[slot as usize]
+            .get(doc as usize)
+            .is_some_and(|s| *s != 0.0)
     }
 
     /// The vector of document `doc` in `slot` (dequantized), `None` when it has none.
     pub fn vector(&self, doc: DocId, slot: Slot) -> Option<Vec<f32>> {
-        let at = doc as usize * SLOTS + slot as usize;
-        let scale = *self.scales.get(at)?;
+        let s = slot as usize;
+        let doc = doc as usize;
+        let scale = *self.scales[s].get(doc)?;
         (scale != 0.0).then(|| {
             pack::Packed {
                 scale,
-                values: &self.values[at * DIM..(at + 1) * DIM],
+                values: &self.values[s][doc * DIM..(doc + 1) * DIM],
             }
             .unpack()
         })
@@ -200,8 +199,8 @@ impl SegmentCache {
     }
 }
 
-/// Every live document of `searcher` with its cosine to `query` in `slot` (documents without a
-/// vector are left out), best first.
+/// Every live document of `searcher` that `keep` accepts and has a `slot` vector, with its
+/// cosine to `query`, in document order.
 pub fn rank_all(
     searcher: &Searcher,
     segments: &[Arc<SegmentData>],
@@ -210,21 +209,20 @@ pub fn rank_all(
     keep: impl Fn(DocAddress) -> bool,
 ) -> Vec<(DocAddress, f32)> {
     let mut out = Vec::with_capacity(searcher.num_docs() as usize);
-    for (ord, (reader, vectors)) in searcher.segment_readers().iter().zip(segments).enumerate() {
+    let mut cosines = Vec::new();
+    for (ord, (reader, data)) in searcher.segment_readers().iter().zip(segments).enumerate() {
+        data.vectors.cosines(slot, query, &mut cosines);
         let alive = reader.alive_bitset();
-        for doc in 0..reader.max_doc() {
-            if alive.is_some_and(|a| !a.is_alive(doc)) {
+        for (doc, &c) in cosines.iter().enumerate() {
+            let doc = doc as DocId;
+            if alive.is_some_and(|a| !a.is_alive(doc)) || !data.vectors.has(doc, slot) {
                 continue;
             }
             let addr = DocAddress::new(ord as u32, doc);
-            if !keep(addr) {
-                continue;
-            }
-            if let Some(c) = vectors.vectors.cosine(doc, slot, query) {
+            if keep(addr) {
                 out.push((addr, c));
             }
         }
     }
-    out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     out
 }

@@ -104,7 +104,9 @@ pub async fn similar_to_case(
     AppQuery(p): AppQuery<LimitParams>,
 ) -> Result<Json<SearchResults>, ApiError> {
     let id = checked_id(&id)?;
-    let limit = parse_count("limit", &p.limit, 5, MAX_LIMIT)?.max(1);
+    // Similar cases may rank every case (the engine checks the count against the library).
+    let most = (state.engine().num_cases() as usize).max(MAX_LIMIT);
+    let limit = parse_count("limit", &p.limit, 5, most)?.max(1);
     let r = state
         .engine()
         .similar_to_case(id, limit, &Filters::default())?;
