@@ -5,15 +5,12 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
-use serde::Serialize;
 
-use anli::eval::similar::SimilarReport;
-use anli::eval::topics::TopicReport;
-use anli::eval::EvalReport;
 use anli::search::SearchMode;
 
 use super::ctx::Ctx;
-use super::{output, Outcome};
+use super::output::{self, Evaluation};
+use super::Outcome;
 
 #[derive(Debug, Args)]
 pub struct EvalArgs {
@@ -41,6 +38,11 @@ pub struct EvalArgs {
     )]
     labels: PathBuf,
 
+    /// LeCaRD 类案检索数据目录（queries.jsonl、pools.json、labels.json、candidates.jsonl）：
+    /// 给出时把候选判决建成一个临时案例库，评测“找相似案例”的 NDCG@30
+    #[arg(long, value_name = "目录")]
+    lecard: Option<PathBuf>,
+
     /// 逐条列出哪种排序方式的结果（keyword、meaning、hybrid）
     #[arg(long, default_value = "hybrid", value_name = "方式", value_parser = parse_mode)]
     mode: SearchMode,
@@ -55,19 +57,6 @@ fn parse_mode(s: &str) -> std::result::Result<SearchMode, String> {
         .map_err(|e: anli::search::QueryError| e.to_string())
 }
 
-/// Everything `anli eval` measured.
-#[derive(Debug, Serialize)]
-pub struct Evaluation {
-    /// The judged queries, once per mode.
-    pub judged: Vec<EvalReport>,
-    /// The labelled messages, once per mode (empty without `--messages`).
-    pub messages: Vec<TopicReport>,
-    /// Whether each case's most similar cases share its main topic.
-    pub similar: SimilarReport,
-    /// The mode whose queries are listed one by one.
-    pub listed: SearchMode,
-}
-
 pub fn eval(ctx: &Ctx, args: EvalArgs) -> Result<Outcome> {
     let (engine, _) = ctx.engine()?;
     let queries = anli::eval::read_queries(&args.queries)?;
@@ -80,6 +69,18 @@ pub fn eval(ctx: &Ctx, args: EvalArgs) -> Result<Outcome> {
         judged: Vec::new(),
         messages: Vec::new(),
         similar: anli::eval::similar::evaluate(&engine)?,
+        lecard: match &args.lecard {
+            Some(dir) => {
+                // Built once beside the system's temporary files and refreshed on later runs.
+                let work = std::env::temp_dir().join("anli-eval-lecard");
+                let bar = output::Bar::new(ctx.global.quiet);
+                let files = ctx.library()?.files;
+                Some(anli::eval::lecard::evaluate(
+                    dir, &work, &files, None, &bar,
+                )?)
+            }
+            None => None,
+        },
         listed: args.mode,
     };
     for mode in SearchMode::ALL {

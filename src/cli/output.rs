@@ -2,9 +2,14 @@
 
 use std::io::{IsTerminal, Write};
 
+use anli::eval::lecard::LecardReport;
+use anli::eval::similar::SimilarReport;
+use anli::eval::topics::TopicReport;
+use anli::eval::EvalReport;
 use anli::index::Progress;
-use anli::search::{SearchResults, Why};
+use anli::search::{SearchMode, SearchResults, Why};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
 
 /// Print an error with its chain of causes, like ripgrep.
 pub fn print_error(err: &anyhow::Error) {
@@ -68,9 +73,24 @@ pub fn results(r: &SearchResults, json: bool, offset: usize) -> anyhow::Result<(
     Ok(())
 }
 
+/// Everything `anli eval` measured.
+#[derive(Debug, Serialize)]
+pub struct Evaluation {
+    /// The judged queries, once per mode.
+    pub judged: Vec<EvalReport>,
+    /// The labelled messages, once per mode (empty without `--messages`).
+    pub messages: Vec<TopicReport>,
+    /// Whether each case's most similar cases share its main topic.
+    pub similar: SimilarReport,
+    /// Similar cases on LeCaRD's pools (with `--lecard`).
+    pub lecard: Option<LecardReport>,
+    /// The mode whose queries are listed one by one.
+    pub listed: SearchMode,
+}
+
 /// Print an evaluation: each mode on the judged queries (and on the labelled messages), then
 /// the listed mode's queries, worst first.
-pub fn eval(e: &super::eval::Evaluation, json: bool) -> anyhow::Result<()> {
+pub fn eval(e: &Evaluation, json: bool) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     if json {
         serde_json::to_writer_pretty(&mut out, e)?;
@@ -137,6 +157,13 @@ pub fn eval(e: &super::eval::Evaluation, json: bool) -> anyhow::Result<()> {
     if !s.misses.is_empty() {
         let list: Vec<String> = s.misses.iter().map(|(a, b)| format!("{a} → {b}")).collect();
         writeln!(out, "  最相似的一个主题不同：{}", list.join("；"))?;
+    }
+    if let Some(l) = &e.lecard {
+        writeln!(
+            out,
+            "\nLeCaRD 类案检索（{} 条查询，每条 100 个候选）：NDCG@30 {:.3}（论文公布的 BM25 {:.3}，LMIR {:.3}）",
+            l.queries, l.ndcg30, l.bm25, l.lmir
+        )?;
     }
     let Some(r) = e.judged.iter().find(|r| r.mode == e.listed) else {
         return Ok(());

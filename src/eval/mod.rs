@@ -3,6 +3,7 @@
 //! Queries are `qid<TAB>query` lines; judgments are TREC qrels, `qid 0 docid grade` with grades
 //! 0–2. Every query runs through [`Engine::search`], the same path as `anli search`.
 
+pub mod lecard;
 pub mod similar;
 pub mod topics;
 
