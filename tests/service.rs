@@ -146,15 +146,15 @@ async fn a_body_trickled_byte_by_byte_is_cut_off_at_the_deadline() {
             }
         });
         let mut buf = Vec::new();
-        let read = tokio::time::timeout(Duration::from_secs(4), rd.read_to_end(&mut buf)).await;
+        let read = tokio::time::timeout(Duration::from_secs(5), rd.read_to_end(&mut buf)).await;
         trickle.abort();
-        assert!(read.is_ok(), "{path}: still open after 4 s");
+        assert!(read.is_ok(), "{path}: still open after 5 s");
         let text = String::from_utf8_lossy(&buf);
         assert!(text.starts_with("HTTP/1.1 408"), "{path}: {text}");
         assert!(text.contains("request_timeout"), "{path}: {text}");
         let took = started.elapsed();
         assert!(
-            took < Duration::from_millis(2500),
+            took < Duration::from_secs(3),
             "{path}: answered after {took:?}"
         );
     }
