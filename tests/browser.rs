@@ -172,7 +172,10 @@ async fn secretary_searches_filters_and_reads_cases_in_chromium() {
     assert!(png.len() > 10_000);
 
     // 3. Filter by a topic: every hit carries it.
-    let topic_links = c.find_all(Locator::Css("#facet-topic a")).await.unwrap();
+    let topic_links = c
+        .find_all(Locator::Css("#facet-topic button"))
+        .await
+        .unwrap();
     let mut clicked = false;
     for a in topic_links {
         if a.text().await.unwrap() == "消防安全" {

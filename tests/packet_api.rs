@@ -343,11 +343,15 @@ async fn writes_beyond_loopback_need_the_token_and_reads_stay_open() {
         !String::from_utf8_lossy(&b).contains("name=\"action\""),
         "no forms without the token"
     );
-    let req = Request::post("/login")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(format!("token={TOKEN}")))
-        .unwrap();
-    let res = lan.clone().oneshot(req).await.unwrap();
+    let login = |token: &str| {
+        Request::post("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::HOST, "192.168.1.20:7878")
+            .header(header::ORIGIN, "http://192.168.1.20:7878")
+            .body(Body::from(format!("token={token}")))
+            .unwrap()
+    };
+    let res = lan.clone().oneshot(login(TOKEN)).await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let cookie = res.headers()[header::SET_COOKIE]
         .to_str()
@@ -356,6 +360,10 @@ async fn writes_beyond_loopback_need_the_token_and_reads_stay_open() {
     assert!(
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
         "{cookie}"
+    );
+    assert!(
+        !cookie.contains(TOKEN),
+        "the cookie holds no token: {cookie}"
     );
     let pair = cookie.split(';').next().unwrap().to_string();
     let (_, _, b) = send(
@@ -367,12 +375,12 @@ async fn writes_beyond_loopback_need_the_token_and_reads_stay_open() {
     )
     .await;
     assert!(String::from_utf8_lossy(&b).contains("name=\"action\" value=\"remove\""));
-    let req = Request::post("/login")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from("token=guess-guess-guess"))
-        .unwrap();
     assert_eq!(
-        lan.clone().oneshot(req).await.unwrap().status(),
+        lan.clone()
+            .oneshot(login("guess-guess-guess"))
+            .await
+            .unwrap()
+            .status(),
         StatusCode::FORBIDDEN
     );
 }

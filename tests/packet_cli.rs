@@ -215,3 +215,96 @@ fn a_case_that_left_the_corpus_is_shown_as_missing_everywhere() {
         .any(|(s, t)| s == "Heading1" && t == "案例 1　（缺失）elevator-test-01"));
     assert!(paras.iter().any(|(_, t)| t.contains("已不在案例库中")));
 }
+
+#[test]
+fn what_a_packet_says_cannot_drive_the_terminal() {
+    let f = Fixture::standard();
+    let out = tempfile::tempdir().unwrap();
+    let cwd = out.path();
+    // Typed on the command line: cleaned like the web form cleans it.
+    ok(&anli_in(
+        &f,
+        cwd,
+        &[
+            "packet",
+            "new",
+            "终端",
+            "--title",
+            "\u{1b}]0;pwned\u{7}标题\n## 第二行",
+            "--audience",
+            "\u{1b}[2J书记",
+        ],
+    ));
+    let text = std::fs::read_to_string(f.packets().join("终端.toml")).unwrap();
+    assert!(
+        text.contains("title = \"]0;pwned标题 ## 第二行\""),
+        "{text}"
+    );
+    // Written by hand with escape sequences: reported (without them), not printed.
+    std::fs::write(
+        f.packets().join("手改.toml"),
+        "title = \"\\u001b[31m红\"\n[[cases]]\nid = \"parking-test-01\"\nnote = \"\\u001b[2J清屏\"\n",
+    )
+    .unwrap();
+    let o = anli_in(&f, cwd, &["packet", "list"]);
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    for shown in [String::from_utf8_lossy(&o.stdout), err(&o).into()] {
+        assert!(!shown.contains('\u{1b}'), "{shown:?}");
+    }
+    assert!(err(&o).contains("手改.toml"), "{}", err(&o));
+    let o = anli_in(&f, cwd, &["packet", "show", "手改"]);
+    assert!(!String::from_utf8_lossy(&o.stdout).contains('\u{1b}'));
+    assert!(!err(&o).contains('\u{1b}'), "{}", err(&o));
+}
+
+#[test]
+fn a_saved_packet_is_durable_the_folder_is_synced_after_the_rename() {
+    let Some(strace) = common::cli::find_program(&["strace"]) else {
+        eprintln!("skipped: strace is not installed (Debian: apt-get install strace)");
+        return;
+    };
+    let f = Fixture::standard();
+    let log = f.dir.path().join("strace.txt");
+    let o = std::process::Command::new(strace)
+        .args([
+            "-f",
+            "-qq",
+            "-e",
+            "trace=openat,fsync,rename,renameat,renameat2,unlink,unlinkat",
+            "-o",
+        ])
+        .arg(&log)
+        .arg(env!("CARGO_BIN_EXE_anli"))
+        .args(["packet", "new", "durable", "--title", "t"])
+        .envs(
+            common::cli::anli_command(&f)
+                .get_envs()
+                .filter_map(|(k, v)| v.map(|v| (k, v))),
+        )
+        .output()
+        .unwrap();
+    if !o.status.success() {
+        eprintln!("skipped: strace could not trace anli here: {}", err(&o));
+        return;
+    }
+    let trace = std::fs::read_to_string(&log).unwrap();
+    let packets = f.packets().display().to_string();
+    let lines: Vec<&str> = trace.lines().collect();
+    let renamed = lines
+        .iter()
+        .position(|l| l.contains("rename") && l.contains("durable.toml\"") && l.ends_with("= 0"))
+        .unwrap_or_else(|| panic!("no rename in\n{trace}"));
+    // After the rename: the folder opened, and that descriptor synced.
+    let synced = lines[renamed..].iter().any(|l| {
+        l.contains(&format!("\"{packets}\"")) && l.contains("openat") && {
+            let fd = l.rsplit("= ").next().unwrap_or("").trim();
+            lines[renamed..]
+                .iter()
+                .any(|m| m.contains(&format!("fsync({fd})")) && m.ends_with("= 0"))
+        }
+    });
+    assert!(
+        synced,
+        "the packets folder is not fsynced after the rename:\n{trace}"
+    );
+}

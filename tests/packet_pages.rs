@@ -16,9 +16,13 @@ use common::*;
 async fn the_page_forms_add_from_results_and_edit_the_packet() {
     let f = Fixture::standard();
     let app = app(&f, WriteAccess::local());
+    // As a browser posts the page's forms: from this service's origin.
     let form = |uri: &str, body: &str| {
         Request::post(uri)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::HOST, "localhost:7878")
+            .header(header::ORIGIN, "http://localhost:7878")
+            .header("sec-fetch-site", "same-origin")
             .body(Body::from(body.to_string()))
             .unwrap()
     };

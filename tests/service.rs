@@ -21,23 +21,30 @@ use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use anli::server::{ServerOptions, Timeouts};
+use anli::server::{Limits, ServerOptions};
 use common::*;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn slow_clients_are_cut_off_and_others_still_answered() {
-    let dir = tempfile::tempdir().unwrap();
+/// The service over the test fixture with `limits` (writes allowed by `access`), on a free
+/// loopback port; send on the sender to stop it.
+async fn start_in_process(
+    access: anli::server::WriteAccess,
+    limits: Limits,
+) -> (
+    std::net::SocketAddr,
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<std::io::Result<()>>,
+    Fixture,
+) {
+    let f = Fixture::standard();
     let state = indexed_state(
-        bundled_library(dir.path()),
-        ServerOptions::local(dir.path().join("packets")),
+        f.library(),
+        ServerOptions {
+            packets: f.packets(),
+            access,
+        },
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let timeouts = Timeouts {
-        headers: Duration::from_millis(500),
-        body: Duration::from_millis(500),
-        shutdown: Duration::from_secs(2),
-    };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(anli::server::serve_with(
         listener,
@@ -45,20 +52,36 @@ async fn slow_clients_are_cut_off_and_others_still_answered() {
         async {
             let _ = stopped.await;
         },
-        timeouts,
+        limits,
     ));
+    (addr, stop, server, f)
+}
+
+fn short_limits() -> Limits {
+    Limits {
+        headers: Duration::from_millis(500),
+        request: Duration::from_millis(500),
+        connections: anli::server::MAX_CONNECTIONS,
+        shutdown: Duration::from_secs(2),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_clients_are_cut_off_and_others_still_answered() {
+    let (addr, stop, server, _dir) =
+        start_in_process(anli::server::WriteAccess::local(), short_limits()).await;
 
     // A client that never finishes its headers.
     let mut loris = TcpStream::connect(addr).await.unwrap();
     loris
-        .write_all(b"GET /api/health HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        .write_all(b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
         .await
         .unwrap();
     // A client that promises a body and sends a tenth of it.
     let mut slow_body = TcpStream::connect(addr).await.unwrap();
     slow_body
         .write_all(
-            b"POST /api/similar HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"text\":",
+            b"POST /api/similar HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"text\":",
         )
         .await
         .unwrap();
@@ -90,6 +113,121 @@ async fn slow_clients_are_cut_off_and_others_still_answered() {
         "the slow-header connection is closed by the server"
     );
 
+    let _ = stop.send(());
+    server.await.unwrap().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_trickled_byte_by_byte_is_cut_off_at_the_deadline() {
+    let limits = Limits {
+        request: Duration::from_secs(1),
+        ..short_limits()
+    };
+    let (addr, stop, server, _dir) =
+        start_in_process(anli::server::WriteAccess::local(), limits).await;
+    let body: &'static [u8] =
+        r#"{"text":"楼道里电动车充电很危险，说了也不听，怎么办才好呢？"}"#.as_bytes();
+    for path in ["/api/similar", "/api/packets"] {
+        let mut s = TcpStream::connect(addr).await.unwrap();
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        );
+        s.write_all(head.as_bytes()).await.unwrap();
+        let started = Instant::now();
+        let (mut rd, mut wr) = s.into_split();
+        // One byte every 150 ms: never idle for long, but the body would take 10 s.
+        let trickle = tokio::spawn(async move {
+            for b in body {
+                if wr.write_all(&[*b]).await.is_err() {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(150)).await;
+            }
+        });
+        let mut buf = Vec::new();
+        let read = tokio::time::timeout(Duration::from_secs(5), rd.read_to_end(&mut buf)).await;
+        trickle.abort();
+        assert!(read.is_ok(), "{path}: still open after 5 s");
+        let text = String::from_utf8_lossy(&buf);
+        assert!(text.starts_with("HTTP/1.1 408"), "{path}: {text}");
+        assert!(text.contains("request_timeout"), "{path}: {text}");
+        let took = started.elapsed();
+        assert!(
+            took < Duration::from_secs(3),
+            "{path}: answered after {took:?}"
+        );
+    }
+    let _ = stop.send(());
+    server.await.unwrap().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_writes_are_answered_before_their_body_arrives() {
+    let limits = Limits {
+        request: Duration::from_secs(10),
+        ..short_limits()
+    };
+    // Open to the LAN without a token: every write is refused.
+    let lan = anli::server::WriteAccess::new("0.0.0.0:7878".parse().unwrap(), None).unwrap();
+    let (addr, stop, server, _dir) = start_in_process(lan, limits).await;
+    for (path, ctype) in [
+        ("/api/packets", "application/json"),
+        ("/api/packets/p/cases", "application/json"),
+        ("/packets", "application/x-www-form-urlencoded"),
+        ("/packets/add", "application/x-www-form-urlencoded"),
+        // No token is configured: nothing to log in to.
+        ("/login", "application/x-www-form-urlencoded"),
+    ] {
+        let mut s = TcpStream::connect(addr).await.unwrap();
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: {addr}\r\nOrigin: http://{addr}\r\nContent-Type: {ctype}\r\nContent-Length: 5000\r\n\r\n"
+        );
+        s.write_all(head.as_bytes()).await.unwrap();
+        let started = Instant::now();
+        let mut buf = vec![0u8; 4096];
+        let n = tokio::time::timeout(Duration::from_secs(3), s.read(&mut buf))
+            .await
+            .unwrap_or_else(|_| panic!("{path}: no answer while the body is pending"))
+            .unwrap();
+        let text = String::from_utf8_lossy(&buf[..n]);
+        assert!(
+            text.starts_with("HTTP/1.1 403") || text.starts_with("HTTP/1.1 400"),
+            "{path}: {text}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(2), "{path}");
+    }
+    let _ = stop.send(());
+    server.await.unwrap().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_beyond_the_cap_wait_for_one_to_close() {
+    let limits = Limits {
+        headers: Duration::from_secs(10),
+        connections: 2,
+        ..short_limits()
+    };
+    let (addr, stop, server, _dir) =
+        start_in_process(anli::server::WriteAccess::local(), limits).await;
+    // Two connections that say nothing take both places.
+    let idle_a = TcpStream::connect(addr).await.unwrap();
+    let _idle_b = TcpStream::connect(addr).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let waiting = tokio::spawn(async move {
+        let started = Instant::now();
+        let (status, _) = get(addr, "/api/health").await;
+        (status, started.elapsed())
+    });
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert!(!waiting.is_finished(), "a third connection was served");
+    drop(idle_a);
+    let (status, took) = tokio::time::timeout(Duration::from_secs(3), waiting)
+        .await
+        .expect("served once a place is free")
+        .unwrap();
+    assert_eq!(status, 200);
+    assert!(took >= Duration::from_millis(600), "{took:?}");
     let _ = stop.send(());
     server.await.unwrap().unwrap();
 }

@@ -19,7 +19,7 @@ pub struct ServeArgs {
     )]
     addr: std::net::SocketAddr,
 
-    /// 管理口令：服务对局域网开放时，修改案例包需要它（本机访问不需要）
+    /// 管理口令（至少 12 个字符）：设置后，修改案例包总是需要它，监听本机时也一样（同一台机器上的反向代理转发来的请求看起来都来自本机）；不设置时，只有监听本机（默认）才能在网页上修改，对局域网开放则只读
     #[arg(
         long,
         env = "ANLI_ADMIN_TOKEN",
@@ -27,11 +27,19 @@ pub struct ServeArgs {
         hide_env_values = true
     )]
     admin_token: Option<String>,
+
+    /// 放在反向代理（nginx 等）后面时，访问者在浏览器里打开的地址，如 https://anli.example.org：来自这个地址的网页可以修改案例包（仍需口令），https 地址时登录 cookie 带 Secure
+    #[arg(long, env = "ANLI_PUBLIC_URL", value_name = "网址")]
+    public_url: Option<String>,
 }
 
 pub fn serve(ctx: &Ctx, args: ServeArgs) -> Result<Outcome> {
     let addr = args.addr;
-    let access = WriteAccess::new(addr, args.admin_token.as_deref()).map_err(anyhow::Error::msg)?;
+    let mut access =
+        WriteAccess::new(addr, args.admin_token.as_deref()).map_err(anyhow::Error::msg)?;
+    if let Some(url) = args.public_url.as_deref().filter(|u| !u.trim().is_empty()) {
+        access = access.with_public_url(url).map_err(anyhow::Error::msg)?;
+    }
     if !access.is_local() && !access.has_token() {
         ctx.say(
             "提醒：服务对局域网开放且没有设置管理口令（--admin-token），案例包只能查看和下载。",

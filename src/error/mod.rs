@@ -94,7 +94,7 @@ pub enum Error {
 
     /// A packet name is not usable as a file name.
     #[error(
-        "案例包名称“{0}”不合适：只能用汉字、字母、数字、- 和 _（最多 64 个字，不能以 - 开头）"
+        "案例包名称“{0}”不合适：只能用汉字、字母、数字、- 和 _（最多 64 个字、192 字节，不能以 - 开头）"
     )]
     BadPacketName(String),
 
@@ -124,6 +124,20 @@ pub enum Error {
     /// An edit to a packet cannot be made (case not in it, position out of range, too long).
     #[error("{0}")]
     PacketEdit(String),
+
+    /// Creating one more packet would pass the limit on their number.
+    #[error("案例包已有 {max} 个，达到上限；请先删掉不用的案例包")]
+    TooManyPackets {
+        /// The limit.
+        max: usize,
+    },
+
+    /// A packet would be larger than a packet file may be.
+    #[error("案例包太大（文件上限 {max_kb} KB）；请删减按语、讨论题或案例")]
+    PacketTooLarge {
+        /// The limit, in KB.
+        max_kb: usize,
+    },
 
     /// A handout format anli does not write.
     #[error("不支持的格式“{0}”：可选 md、html、docx")]

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use super::resolve::require_cases;
-use super::{check_name, Packet, PacketStore, StoredPacket};
+use super::{check_name, clean_line, Packet, PacketStore, StoredPacket};
 use crate::error::{Error, QueryError, Result};
 use crate::search::{Engine, Filters, SearchMode, SearchRequest, MAX_QUERY_CHARS};
 
@@ -39,7 +39,8 @@ pub struct NewPacket {
     pub ids: Vec<String>,
 }
 
-/// Create the packet `new` describes: the name is checked, fields are trimmed, `ids` must name
+/// Create the packet `new` describes: the name is checked, text fields are cleaned as edits
+/// clean them ([`clean_line`]: one line, no control characters), `ids` must name
 /// indexed cases, and a non-blank `query` adds the first `limit` results of that search (the
 /// query is kept in the packet). Fails with [`Error::PacketExists`] if the name is taken.
 ///
@@ -51,15 +52,12 @@ pub fn create(
     new: NewPacket,
 ) -> Result<StoredPacket> {
     check_name(&new.name)?;
-    let mut p = Packet::new(new.title.trim());
-    p.audience = new.audience.trim().to_string();
-    p.date = new.date.trim().to_string();
-    p.author = new.author.trim().to_string();
-    let query = new
-        .query
-        .as_deref()
-        .map(str::trim)
-        .filter(|q| !q.is_empty());
+    let mut p = Packet::new(clean_line(&new.title));
+    p.audience = clean_line(&new.audience);
+    p.date = clean_line(&new.date);
+    p.author = clean_line(&new.author);
+    let query = new.query.as_deref().map(clean_line);
+    let query = query.as_deref().filter(|q| !q.is_empty());
     if new.ids.is_empty() && query.is_none() {
         return store.create(&new.name, &p);
     }

@@ -20,15 +20,21 @@ pub mod store;
 
 use serde::{Deserialize, Serialize};
 
+use crate::case::front_matter::valid_id;
 use crate::error::{Error, Result};
 
 pub use create::{create, NewPacket, MAX_FROM_QUERY};
 pub use format::Format;
 pub use resolve::{require_cases, short, Entry, Resolved};
-pub use store::{PacketStore, StoredPacket};
+pub use store::{PacketStore, StoredPacket, Summary, MAX_PACKETS, MAX_PACKET_BYTES};
 
 /// Longest packet name, in characters.
 pub const MAX_NAME_CHARS: usize = 64;
+/// Longest packet name, in bytes of UTF-8: 64 Chinese characters, and short enough that the
+/// file and its temporary twin (`.NAME.toml.tmp`) stay within a file name's 255 bytes.
+pub const MAX_NAME_BYTES: usize = 192;
+/// Longest one-line field (title, audience, date, author), in characters.
+pub const MAX_LINE_CHARS: usize = 200;
 /// Most cases one packet may hold (a class reads a handful; this stops runaway scripts).
 pub const MAX_CASES: usize = 200;
 /// Longest note or question, in characters.
@@ -73,10 +79,12 @@ pub struct PacketCase {
     pub note: String,
 }
 
-/// Check a packet name: 1–64 letters (Chinese included), digits, `-` or `_`, not starting with
-/// `-`. Names become file names, so nothing else (no dots, slashes or spaces) is allowed.
+/// Check a packet name: 1–64 letters (Chinese included), digits, `-` or `_`, at most
+/// [`MAX_NAME_BYTES`] bytes, not starting with `-`. Names become file names, so nothing else
+/// (no dots, slashes or spaces) is allowed.
 pub fn check_name(name: &str) -> Result<()> {
     let ok = !name.is_empty()
+        && name.len() <= MAX_NAME_BYTES
         && name.chars().count() <= MAX_NAME_CHARS
         && !name.starts_with('-')
         && name
@@ -93,21 +101,65 @@ fn edit(message: impl Into<String>) -> Error {
     Error::PacketEdit(message.into())
 }
 
-/// Text as an instructor typed it, made safe to store and print: CRLF becomes LF, and control
-/// characters other than line breaks and tabs (invalid in Word documents) are dropped.
+/// Characters that reorder how text around them is shown (bidirectional embeddings,
+/// overrides and isolates): they can make a line display as something it does not say.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// What no stored text may hold: control characters (escape sequences a terminal would obey,
+/// and characters Word documents cannot hold) other than line breaks and tabs, bidirectional
+/// controls, and the non-characters U+FFFE/U+FFFF.
+fn is_unwanted(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || is_bidi_control(c)
+        || c == '\u{FFFE}'
+        || c == '\u{FFFF}'
+}
+
+/// Text as an instructor typed it, made safe to store and print: CRLF becomes LF, and what
+/// [`Packet::validate`] refuses in any text (other control characters, bidirectional controls)
+/// is dropped; trimmed.
 pub fn clean_text(text: &str) -> String {
     text.replace("\r\n", "\n")
         .chars()
-        .filter(|&c| c == '\n' || c == '\t' || !c.is_control())
-        .filter(|&c| c != '\u{FFFE}' && c != '\u{FFFF}')
+        .filter(|&c| !is_unwanted(c))
         .collect::<String>()
         .trim()
         .to_string()
 }
 
+/// [`clean_text`] for a one-line field (title, audience, date, author, query): line breaks and
+/// tabs become spaces.
+pub fn clean_line(text: &str) -> String {
+    clean_text(text)
+        .chars()
+        .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
+        .collect()
+}
+
+/// A one-line field holds no control character at all (no line break either).
+fn check_line(what: &str, text: &str, max: usize) -> Result<()> {
+    if text.chars().count() > max {
+        return Err(edit(format!("{what}太长（最多 {max} 字）")));
+    }
+    if text.chars().any(|c| c.is_control() || is_unwanted(c)) {
+        return Err(edit(format!(
+            "{what}里有换行、制表符或其他控制字符，只能写一行文字"
+        )));
+    }
+    Ok(())
+}
+
+/// A note or question: line breaks and tabs are fine, other control characters are not.
 fn check_text(what: &str, text: &str) -> Result<()> {
     if text.chars().count() > MAX_NOTE_CHARS {
         return Err(edit(format!("{what}太长（最多 {MAX_NOTE_CHARS} 字）")));
+    }
+    if text.chars().any(is_unwanted) {
+        return Err(edit(format!(
+            "{what}里有控制字符或改变文字方向的字符，请删掉后再保存"
+        )));
     }
     Ok(())
 }
@@ -224,7 +276,7 @@ impl Packet {
     pub fn edit_cover(&mut self, edit: CoverEdit) {
         let set = |field: &mut String, v: Option<String>| {
             if let Some(v) = v {
-                *field = clean_text(&v).replace('\n', " ");
+                *field = clean_line(&v);
             }
         };
         set(&mut self.title, edit.title);
@@ -240,7 +292,9 @@ impl Packet {
         }
     }
 
-    /// Check what a hand-edited or submitted packet holds: a title, no duplicate ids, sizes.
+    /// Check what a hand-edited or submitted packet holds: a title; one-line fields on one line
+    /// and free of control characters; notes and questions free of control characters other
+    /// than line breaks and tabs; valid, distinct case ids; sizes.
     pub fn validate(&self) -> Result<()> {
         if self.title.trim().is_empty() {
             return Err(edit("案例包需要一个标题"));
@@ -251,9 +305,10 @@ impl Packet {
             ("日期", &self.date),
             ("编写人", &self.author),
         ] {
-            if text.chars().count() > 200 {
-                return Err(edit(format!("{what}太长（最多 200 字）")));
-            }
+            check_line(what, text, MAX_LINE_CHARS)?;
+        }
+        if let Some(q) = &self.query {
+            check_line("检索词", q, crate::search::MAX_QUERY_CHARS)?;
         }
         if self.cases.len() > MAX_CASES {
             return Err(edit(format!("一个案例包最多放 {MAX_CASES} 个案例")));
@@ -265,6 +320,12 @@ impl Packet {
             check_text("讨论题", q)?;
         }
         for (i, c) in self.cases.iter().enumerate() {
+            if !valid_id(&c.id) {
+                return Err(edit(format!(
+                    "案例编号“{}”格式不对（小写字母、数字和连字符）",
+                    c.id.chars().take(100).collect::<String>().escape_debug()
+                )));
+            }
             check_text("教师按", &c.note)?;
             if self.cases[..i].iter().any(|d| d.id == c.id) {
                 return Err(edit(format!("案例“{}”在案例包里出现了两次", c.id)));
@@ -307,6 +368,62 @@ mod tests {
             );
         }
         assert!(check_name(&"长".repeat(65)).is_err());
+        // Limited in bytes too: a file name has 255, the temporary twin needs ten more.
+        assert!(check_name(&"长".repeat(64)).is_ok());
+        assert!(matches!(
+            check_name(&"𠀀".repeat(62)),
+            Err(Error::BadPacketName(_))
+        ));
+        assert!(check_name(&"𠀀".repeat(48)).is_ok());
+    }
+
+    #[test]
+    fn one_line_fields_hold_one_line_of_plain_text() {
+        assert_eq!(
+            clean_line(" 标题\r\n## 注入\t\u{1b}[31m红\u{202e}字 "),
+            "标题 ## 注入 [31m红字"
+        );
+        assert_eq!(
+            clean_text("第一行\r\n\u{2066}第二行\u{7}"),
+            "第一行\n第二行"
+        );
+        let ok = Packet::new("标题");
+        assert!(ok.validate().is_ok());
+        for (field, bad) in [
+            ("title", "标题\n## 注入"),
+            ("title", "标题\t"),
+            ("audience", "\u{1b}[2J书记"),
+            ("author", "张\u{202e}三"),
+            ("date", "2026\u{7f}"),
+            ("query", "停车\n# x"),
+        ] {
+            let mut p = ok.clone();
+            match field {
+                "title" => p.title = bad.into(),
+                "audience" => p.audience = bad.into(),
+                "author" => p.author = bad.into(),
+                "date" => p.date = bad.into(),
+                _ => p.query = Some(bad.into()),
+            }
+            let err = p.validate().unwrap_err().to_string();
+            assert!(err.contains("控制字符"), "{field} {bad:?}: {err}");
+            assert!(!err.contains('\u{1b}'), "{err}");
+        }
+        let mut p = ok.clone();
+        p.questions = vec!["第一行\n第二行\t缩进".into()];
+        assert!(
+            p.validate().is_ok(),
+            "notes and questions may have line breaks"
+        );
+        p.questions = vec!["\u{1b}[2J".into()];
+        assert!(p.validate().is_err());
+        let mut p = ok;
+        p.cases = vec![PacketCase {
+            id: "\u{1b}[31m".into(),
+            note: String::new(),
+        }];
+        let err = p.validate().unwrap_err().to_string();
+        assert!(err.contains("格式不对") && !err.contains('\u{1b}'), "{err}");
     }
 
     #[test]

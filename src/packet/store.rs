@@ -5,11 +5,19 @@
 //! the new file replaces the old one by rename, so a reader never sees half a file and two edits
 //! made at the same moment both survive. An edit made from a stale view (the web form's
 //! whole-packet edit) carries the version it was based on; if the file changed since, it is
-//! refused with [`Error::PacketConflict`] instead of overwriting the other edit.
+//! refused with [`Error::PacketConflict`] instead of overwriting the other edit. After a rename
+//! or removal the folder itself is synced too, so the change survives a power cut.
+//!
+//! The store holds at most [`MAX_PACKETS`] packets of at most [`MAX_PACKET_BYTES`] each, and
+//! keeps a [`Summary`] of each file (title, number of cases, …) that it re-reads only when the
+//! file changed, for the lists and the "加入案例包" picker.
 
+use std::collections::HashMap;
 use std::fs::{self, File, OpenOptions};
-use std::io::{ErrorKind, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
 use super::{check_name, Packet};
 use crate::error::{Error, Result};
@@ -25,10 +33,67 @@ pub struct StoredPacket {
     pub version: String,
 }
 
+/// Most packets the store holds (creating one more is refused with
+/// [`Error::TooManyPackets`]).
+pub const MAX_PACKETS: usize = 200;
+/// Largest packet file, in bytes: a save that would be larger is refused with
+/// [`Error::PacketTooLarge`], and a larger (hand-made) file is not read.
+pub const MAX_PACKET_BYTES: usize = 256 * 1024;
+
+/// What the lists and the picker show of a packet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub name: String,
+    pub title: String,
+    pub audience: String,
+    pub date: String,
+    /// Number of cases.
+    pub cases: usize,
+    pub version: String,
+    /// When the file was last written.
+    pub modified: Option<SystemTime>,
+}
+
 /// The `packets/` folder.
 #[derive(Debug, Clone)]
 pub struct PacketStore {
     dir: PathBuf,
+    shared: Arc<Shared>,
+}
+
+/// What the clones of a store share: the summaries, each with the file state it was read from.
+#[derive(Debug, Default)]
+struct Shared {
+    summaries: Mutex<HashMap<String, (Stamp, Summary)>>,
+    /// Packet files parsed to make summaries (tests check the cache works).
+    #[cfg(test)]
+    summary_reads: std::sync::atomic::AtomicUsize,
+    /// Folder syncs (tests check that renames and removals are made durable).
+    #[cfg(test)]
+    dir_syncs: std::sync::atomic::AtomicUsize,
+}
+
+/// A file's state as far as the summary cache is concerned: it changes with every write (each
+/// one is a new file renamed into place) and with edits in place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+    inode: u64,
+}
+
+impl Stamp {
+    fn of(m: &fs::Metadata) -> Stamp {
+        #[cfg(unix)]
+        let inode = std::os::unix::fs::MetadataExt::ino(m);
+        #[cfg(not(unix))]
+        let inode = 0;
+        Stamp {
+            len: m.len(),
+            modified: m.modified().ok(),
+            inode,
+        }
+    }
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
@@ -46,7 +111,10 @@ pub fn version_of(bytes: &[u8]) -> String {
 impl PacketStore {
     /// The store in `dir` (created on the first write).
     pub fn new(dir: impl Into<PathBuf>) -> PacketStore {
-        PacketStore { dir: dir.into() }
+        PacketStore {
+            dir: dir.into(),
+            shared: Arc::default(),
+        }
     }
 
     /// The folder.
@@ -60,8 +128,8 @@ impl PacketStore {
         Ok(self.dir.join(format!("{name}.toml")))
     }
 
-    /// Every packet file, sorted by name; a file that cannot be read is returned as its error.
-    pub fn list(&self) -> Result<Vec<Result<StoredPacket>>> {
+    /// The names of the packet files, sorted.
+    fn names(&self) -> Result<Vec<String>> {
         let entries = match fs::read_dir(&self.dir) {
             Ok(e) => e,
             Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Vec::new()),
@@ -79,19 +147,94 @@ impl PacketStore {
             }
         }
         names.sort();
-        Ok(names.iter().map(|n| self.load(n)).collect())
+        Ok(names)
+    }
+
+    /// Every packet file, sorted by name; a file that cannot be read is returned as its error.
+    pub fn list(&self) -> Result<Vec<Result<StoredPacket>>> {
+        Ok(self.names()?.iter().map(|n| self.load(n)).collect())
+    }
+
+    /// A summary of every packet file, sorted by name (a file that cannot be read is returned
+    /// as its error). Files are parsed only when they changed since the last call.
+    pub fn summaries(&self) -> Result<Vec<Result<Summary>>> {
+        let names = self.names()?;
+        let mut out = Vec::with_capacity(names.len());
+        let mut fresh = HashMap::with_capacity(names.len());
+        let cached = self.cached_summaries();
+        for name in names {
+            let path = self.dir.join(format!("{name}.toml"));
+            let stamp = match fs::metadata(&path) {
+                Ok(m) => Stamp::of(&m),
+                Err(e) if e.kind() == ErrorKind::NotFound => continue,
+                Err(e) => {
+                    out.push(Err(io(&path)(e)));
+                    continue;
+                }
+            };
+            if let Some((s, summary)) = cached.get(&name).filter(|(s, _)| *s == stamp) {
+                fresh.insert(name, (*s, summary.clone()));
+                out.push(Ok(summary.clone()));
+                continue;
+            }
+            #[cfg(test)]
+            self.shared
+                .summary_reads
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            match self.load(&name) {
+                Ok(stored) => {
+                    let summary = Summary {
+                        title: stored.packet.title,
+                        audience: stored.packet.audience,
+                        date: stored.packet.date,
+                        cases: stored.packet.cases.len(),
+                        version: stored.version,
+                        modified: stamp.modified,
+                        name: stored.name,
+                    };
+                    fresh.insert(name, (stamp, summary.clone()));
+                    out.push(Ok(summary));
+                }
+                Err(Error::PacketNotFound(_)) => {}
+                Err(e) => out.push(Err(e)),
+            }
+        }
+        *self
+            .shared
+            .summaries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = fresh;
+        Ok(out)
+    }
+
+    fn cached_summaries(&self) -> HashMap<String, (Stamp, Summary)> {
+        self.shared
+            .summaries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Read packet `name`.
     pub fn load(&self, name: &str) -> Result<StoredPacket> {
         let path = self.path(name)?;
-        let bytes = match fs::read(&path) {
+        let bytes = match read_capped(&path) {
             Ok(b) => b,
             Err(e) if e.kind() == ErrorKind::NotFound => {
                 return Err(Error::PacketNotFound(name.to_string()))
             }
             Err(e) => return Err(io(&path)(e)),
         };
+        if bytes.len() > MAX_PACKET_BYTES {
+            return Err(Error::PacketFile {
+                path,
+                line: 1,
+                message: format!(
+                    "文件太大（上限 {} KB），不读取；请删减按语、讨论题或案例",
+                    MAX_PACKET_BYTES / 1024
+                ),
+            });
+        }
         let packet = parse(&path, &bytes)?;
         Ok(StoredPacket {
             name: name.to_string(),
@@ -107,6 +250,9 @@ impl PacketStore {
         let _lock = self.lock()?;
         if path.exists() {
             return Err(Error::PacketExists(name.to_string()));
+        }
+        if self.names()?.len() >= MAX_PACKETS {
+            return Err(Error::TooManyPackets { max: MAX_PACKETS });
         }
         self.write(name, &path, packet)
     }
@@ -141,7 +287,8 @@ impl PacketStore {
         if expected.is_some_and(|v| v != current.version) {
             return Err(Error::PacketConflict(name.to_string()));
         }
-        fs::remove_file(&path).map_err(io(&path))
+        fs::remove_file(&path).map_err(io(&path))?;
+        self.sync_dir()
     }
 
     /// What `anli check` reports: packet files that cannot be read, and case ids that `exists`
@@ -178,7 +325,13 @@ impl PacketStore {
     }
 
     fn lock(&self) -> Result<File> {
-        fs::create_dir_all(&self.dir).map_err(io(&self.dir))?;
+        if !self.dir.is_dir() {
+            fs::create_dir_all(&self.dir).map_err(io(&self.dir))?;
+            // The new folder's own entry, in its parent.
+            if let Some(parent) = self.dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+                sync_dir(parent)?;
+            }
+        }
         let path = self.dir.join(".lock");
         let file = OpenOptions::new()
             .create(true)
@@ -199,18 +352,55 @@ impl PacketStore {
         if !text.ends_with('\n') {
             text.push('\n');
         }
+        if text.len() > MAX_PACKET_BYTES {
+            return Err(Error::PacketTooLarge {
+                max_kb: MAX_PACKET_BYTES / 1024,
+            });
+        }
         let tmp = self.dir.join(format!(".{name}.toml.tmp"));
         let mut f = File::create(&tmp).map_err(io(&tmp))?;
         f.write_all(text.as_bytes()).map_err(io(&tmp))?;
         f.sync_all().map_err(io(&tmp))?;
         drop(f);
         fs::rename(&tmp, path).map_err(io(path))?;
+        self.sync_dir()?;
         Ok(StoredPacket {
             name: name.to_string(),
             packet: packet.clone(),
             version: version_of(text.as_bytes()),
         })
     }
+}
+
+impl PacketStore {
+    /// Make the folder's entries (a rename, a removal) durable.
+    fn sync_dir(&self) -> Result<()> {
+        #[cfg(test)]
+        self.shared
+            .dir_syncs
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        sync_dir(&self.dir)
+    }
+}
+
+/// fsync a folder (on Unix; elsewhere renames are made durable by the file system).
+fn sync_dir(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(io(dir))?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+/// A file's bytes, but never more than one byte over [`MAX_PACKET_BYTES`].
+fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    File::open(path)?
+        .take(MAX_PACKET_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// Parse a packet file; errors carry the path and line.
@@ -325,6 +515,100 @@ mod tests {
         let msg = problems[0].to_string();
         assert!(msg.contains(&format!("停车.toml:{line}:")), "{msg}");
         assert!(msg.contains("gone-07"), "{msg}");
+    }
+
+    #[test]
+    fn summaries_read_a_file_again_only_when_it_changed() {
+        use std::sync::atomic::Ordering::Relaxed;
+        let (_d, store) = store();
+        for name in ["a", "b", "c"] {
+            store
+                .create(name, &Packet::new(format!("标题{name}")))
+                .unwrap();
+        }
+        let reads = || store.shared.summary_reads.load(Relaxed);
+        let first = store.summaries().unwrap();
+        assert_eq!(first.len(), 3);
+        assert_eq!(reads(), 3);
+        // Nothing changed: nothing is read (a clone of the store shares the summaries).
+        let again = store.clone().summaries().unwrap();
+        assert_eq!(reads(), 3);
+        assert_eq!(
+            first
+                .iter()
+                .map(|r| r.as_ref().unwrap())
+                .collect::<Vec<_>>(),
+            again
+                .iter()
+                .map(|r| r.as_ref().unwrap())
+                .collect::<Vec<_>>()
+        );
+        // One edit, one deletion: one file read, and the deleted one gone.
+        store
+            .update("b", None, |p| p.add(&["case-1".into()], None))
+            .unwrap();
+        store.delete("c", None).unwrap();
+        let now = store.summaries().unwrap();
+        assert_eq!(reads(), 4);
+        let b = now[1].as_ref().unwrap();
+        assert_eq!((b.name.as_str(), b.cases), ("b", 1));
+        assert_eq!(now.len(), 2);
+        // Edited in place by hand (the same file): seen too.
+        let path = store.path("a").unwrap();
+        let text = fs::read_to_string(&path)
+            .unwrap()
+            .replace("标题a", "手改的标题");
+        fs::write(&path, text).unwrap();
+        let now = store.summaries().unwrap();
+        assert_eq!(now[0].as_ref().unwrap().title, "手改的标题");
+    }
+
+    #[test]
+    fn renames_and_removals_are_made_durable() {
+        use std::sync::atomic::Ordering::Relaxed;
+        let (_d, store) = store();
+        let syncs = || store.shared.dir_syncs.load(Relaxed);
+        store.create("a", &Packet::new("标题")).unwrap();
+        assert_eq!(syncs(), 1);
+        store
+            .update("a", None, |p| p.add(&["x".into()], None))
+            .unwrap();
+        assert_eq!(syncs(), 2);
+        store.delete("a", None).unwrap();
+        assert_eq!(syncs(), 3);
+    }
+
+    #[test]
+    fn size_and_number_are_limited() {
+        let (_d, store) = store();
+        let mut big = Packet::new("大");
+        big.questions = (0..crate::packet::MAX_QUESTIONS)
+            .map(|i| format!("{i}{}", "问".repeat(3_000)))
+            .collect();
+        assert!(matches!(
+            store.create("big", &big),
+            Err(Error::PacketTooLarge { .. })
+        ));
+        assert!(!store.dir().join("big.toml").exists());
+        fs::create_dir_all(store.dir()).unwrap();
+        for i in 0..MAX_PACKETS {
+            fs::write(store.dir().join(format!("p{i}.toml")), "title = \"t\"\n").unwrap();
+        }
+        assert!(matches!(
+            store.create("one-more", &Packet::new("t")),
+            Err(Error::TooManyPackets { .. })
+        ));
+        // A file larger than the limit is not read.
+        fs::write(
+            store.dir().join("huge.toml"),
+            format!("title = \"{}\"\n", "x".repeat(MAX_PACKET_BYTES)),
+        )
+        .unwrap();
+        let err = store.load("huge").unwrap_err().to_string();
+        assert!(
+            err.contains("huge.toml:1:") && err.contains("太大"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -3,13 +3,13 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
 use super::error::ApiError;
-use super::extract::{AppJson, AppQuery};
+use super::extract::{AppJson, AppPath, AppQuery};
 use super::params::{parse_count, SearchParams};
 use super::{AppState, MAX_OFFSET, MAX_TEXT_CHARS};
 use crate::case::front_matter::valid_id;
@@ -83,7 +83,7 @@ fn checked_id(id: &str) -> Result<&str, ApiError> {
 /// `GET /api/cases/{id}`.
 pub async fn case(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    AppPath(id): AppPath<String>,
 ) -> Result<Response, ApiError> {
     let id = checked_id(&id)?;
     let c = state.engine().case(id)?;
@@ -100,7 +100,7 @@ pub struct LimitParams {
 /// `GET /api/cases/{id}/similar`.
 pub async fn similar_to_case(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    AppPath(id): AppPath<String>,
     AppQuery(p): AppQuery<LimitParams>,
 ) -> Result<Json<SearchResults>, ApiError> {
     let id = checked_id(&id)?;
@@ -222,4 +222,19 @@ pub async fn stats(State(state): State<AppState>) -> Result<Json<Stats>, ApiErro
 /// Unknown `/api/...` paths.
 pub async fn not_found() -> ApiError {
     ApiError::not_found("没有这个接口；可用接口见 README")
+}
+
+/// A path that exists, with a method it does not take: 405, as JSON under `/api/` and as the
+/// error page elsewhere.
+pub async fn method_not_allowed(uri: axum::http::Uri) -> Response {
+    let e = ApiError::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "这个地址不接受这种请求方法",
+    );
+    if uri.path().starts_with("/api/") {
+        e.into_response()
+    } else {
+        super::error::PageError::from(e).into_response()
+    }
 }

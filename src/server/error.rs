@@ -3,8 +3,8 @@
 //! page. Library errors, query errors and rejected requests all convert into them, so handlers
 //! return `Result<_, ApiError>` or `Result<_, PageError>` and use `?`.
 
-use axum::extract::rejection::{FormRejection, JsonRejection, QueryRejection};
-use axum::http::StatusCode;
+use axum::extract::rejection::{FormRejection, JsonRejection, PathRejection, QueryRejection};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use minijinja::context;
@@ -23,6 +23,9 @@ pub struct ApiError {
     pub code: &'static str,
     /// What went wrong, in Chinese, for people.
     pub message: String,
+    /// Seconds to wait before trying again (`Retry-After`).
+    #[serde(skip)]
+    retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -37,7 +40,19 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            retry_after: None,
         }
+    }
+
+    /// The same error, telling the client to wait `seconds` (`Retry-After`).
+    pub fn with_retry_after(mut self, seconds: u64) -> ApiError {
+        self.retry_after = Some(seconds);
+        self
+    }
+
+    /// Seconds the client is told to wait, if any.
+    pub fn retry_after(&self) -> Option<u64> {
+        self.retry_after
     }
 
     /// A 404.
@@ -62,7 +77,13 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(self)).into_response()
+        let wait = self.retry_after;
+        let mut resp = (self.status, Json(self)).into_response();
+        if let Some(s) = wait {
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(s));
+        }
+        resp
     }
 }
 
@@ -96,6 +117,10 @@ impl From<Error> for ApiError {
             e @ Error::PacketConflict(_) => {
                 ApiError::new(StatusCode::CONFLICT, "conflict", e.to_string())
             }
+            e @ Error::TooManyPackets { .. } => {
+                ApiError::new(StatusCode::CONFLICT, "too_many_packets", e.to_string())
+            }
+            e @ Error::PacketTooLarge { .. } => ApiError::bad("packet_too_large", e.to_string()),
             other => {
                 tracing::error!("{other}");
                 ApiError::internal()
@@ -128,27 +153,8 @@ impl From<QueryRejection> for ApiError {
     }
 }
 
-/// Whether a body error was the body-read timeout firing (a client sending too slowly).
-fn timed_out(e: &(dyn std::error::Error + 'static)) -> bool {
-    let mut cur = Some(e);
-    while let Some(err) = cur {
-        if err.is::<tower_http::timeout::TimeoutError>() {
-            return true;
-        }
-        cur = err.source();
-    }
-    false
-}
-
 impl From<JsonRejection> for ApiError {
     fn from(e: JsonRejection) -> ApiError {
-        if timed_out(&e) {
-            return ApiError::new(
-                StatusCode::REQUEST_TIMEOUT,
-                "request_timeout",
-                "请求内容发送得太慢，已超时；请重试",
-            );
-        }
         let status = e.status();
         let (code, message) = match status {
             StatusCode::PAYLOAD_TOO_LARGE => (
@@ -174,7 +180,30 @@ impl From<JsonRejection> for ApiError {
     }
 }
 
-/// A form that could not be read: too large, too slow, or not a form.
+impl From<PathRejection> for ApiError {
+    fn from(e: PathRejection) -> ApiError {
+        ApiError::bad("bad_path", format!("网址路径无法解析：{}", e.body_text()))
+    }
+}
+
+/// The answer to a request that was not over within [`Limits::request`]: 408, as JSON under
+/// `/api/` and as the error page elsewhere.
+///
+/// [`Limits::request`]: super::Limits::request
+pub async fn timed_out(uri: axum::http::Uri, _: tower::BoxError) -> Response {
+    let e = ApiError::new(
+        StatusCode::REQUEST_TIMEOUT,
+        "request_timeout",
+        "请求发送或处理得太慢，已超时；请重试",
+    );
+    if uri.path().starts_with("/api/") {
+        e.into_response()
+    } else {
+        PageError::from(e).into_response()
+    }
+}
+
+/// A form that could not be read: too large, or not a form.
 impl From<FormRejection> for ApiError {
     fn from(e: FormRejection) -> ApiError {
         match e.status() {
@@ -185,11 +214,6 @@ impl From<FormRejection> for ApiError {
                     "提交的内容太多（上限 {} KB），请分几次保存",
                     MAX_BODY_BYTES / 1024
                 ),
-            ),
-            StatusCode::REQUEST_TIMEOUT => ApiError::new(
-                StatusCode::REQUEST_TIMEOUT,
-                "request_timeout",
-                "提交得太慢，已超时；请重试",
             ),
             _ => ApiError::bad("bad_form", "表单内容无法解析，请回到上一页重新提交"),
         }
@@ -247,4 +271,10 @@ macro_rules! page_error_from {
     )*};
 }
 
-page_error_from!(Error, QueryError, QueryRejection, FormRejection);
+page_error_from!(
+    Error,
+    QueryError,
+    QueryRejection,
+    FormRejection,
+    PathRejection
+);

@@ -1,15 +1,19 @@
 //! Extractors that reject with our errors instead of axum's plain-text ones (as in axum's
-//! `error-handling` example): [`AppJson`] and [`AppQuery`] for the API, [`PageQuery`] and
-//! [`AppForm`] for the pages, and [`WriteAllowed`], the write rule as an extractor.
+//! `error-handling` example): [`AppJson`], [`AppQuery`] and [`AppPath`] for the API,
+//! [`PageQuery`], [`PagePath`] and [`AppForm`] for the pages; [`Caller`], what the access rule
+//! looks at; and [`WriteAllowed`], the write rule as an extractor.
 
+use std::convert::Infallible;
 use std::marker::PhantomData;
+use std::net::SocketAddr;
 
-use axum::extract::{FromRequest, FromRequestParts, Query, Request};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::request::Parts;
 use axum::response::IntoResponse;
 use axum::{Form, Json};
 use serde::de::DeserializeOwned;
 
+use super::access::Caller;
 use super::error::{ApiError, PageError};
 use super::AppState;
 
@@ -49,8 +53,52 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for PageQuery<T> {
     }
 }
 
-/// A submitted page form; one that cannot be read (too large, too slow, not a form) shows the
-/// error page.
+/// Path parameters; bad ones (not UTF-8, say) are an [`ApiError`] (`bad_path`).
+pub struct AppPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for AppPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let Path(value) = Path::<T>::from_request_parts(parts, state).await?;
+        Ok(AppPath(value))
+    }
+}
+
+/// Path parameters of a page; bad ones show the error page.
+pub struct PagePath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for PagePath<T> {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, PageError> {
+        let Path(value) = Path::<T>::from_request_parts(parts, state).await?;
+        Ok(PagePath(value))
+    }
+}
+
+/// The caller of a request: method, headers and, when served by [`serve`](super::serve), the
+/// client's address.
+fn caller(parts: &Parts) -> Caller {
+    Caller {
+        method: parts.method.clone(),
+        headers: parts.headers.clone(),
+        client: parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip()),
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
+        Ok(caller(parts))
+    }
+}
+
+/// A submitted page form; one that cannot be read (too large, not a form) shows the error page.
 pub struct AppForm<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for AppForm<T> {
@@ -76,7 +124,25 @@ where
     type Rejection = E;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, E> {
-        state.access().check(&parts.headers)?;
+        state.access().check(&caller(parts))?;
         Ok(WriteAllowed(PhantomData))
+    }
+}
+
+/// `POST /login` may read its form: the form is this service's page, a token is configured and
+/// the client has token attempts left ([`WriteAccess::login_allowed`]).
+///
+/// [`WriteAccess::login_allowed`]: super::access::WriteAccess::login_allowed
+pub struct LoginAllowed<E = ApiError>(PhantomData<fn() -> E>);
+
+impl<E> FromRequestParts<AppState> for LoginAllowed<E>
+where
+    E: From<ApiError> + IntoResponse,
+{
+    type Rejection = E;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, E> {
+        state.access().login_allowed(&caller(parts))?;
+        Ok(LoginAllowed(PhantomData))
     }
 }

@@ -5,8 +5,11 @@
 //! right status ([`ApiError`]) or the error page ([`error::PageError`]); nothing a client sends
 //! produces a 500.
 //!
+//! Every request first passes the `Host` rule ([`WriteAccess::check_host`]); [`serve_with`]
+//! adds the limits on slow and numerous clients ([`Limits`]).
+//!
 //! - [`error`], [`extract`]: the typed edges (errors, extractors that reject with them, the
-//!   write rule as an extractor); [`access`]: the write rule itself;
+//!   write rule as an extractor); [`access`]: who may read and write;
 //! - `api`, `packets`: the JSON API; `pages`, `packet_pages`: the web pages, with `templates`,
 //!   `links`, `params` and `picker`; `packet_ops`: what the packet API and pages share.
 
@@ -26,9 +29,12 @@ mod templates;
 use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderValue};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -39,7 +45,7 @@ use crate::index::Library;
 use crate::packet::PacketStore;
 use crate::search::Engine;
 
-pub use access::WriteAccess;
+pub use access::{Caller, WriteAccess};
 pub use error::ApiError;
 
 /// Largest request body accepted (a described problem of a few thousand characters fits).
@@ -161,6 +167,11 @@ pub fn router(state: AppState) -> Router {
         .route("/static/app.css", get(pages::css))
         .route("/static/app.js", get(pages::js))
         .fallback(pages::not_found)
+        .method_not_allowed_fallback(api::method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            require_host,
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(CatchPanicLayer::custom(error::panic_response))
         // Not overriding: a downloaded HTML handout sets its own (inline styles only).
@@ -184,56 +195,93 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// How long the service waits on a slow client.
+/// The `Host` rule every request passes first ([`WriteAccess::check_host`]): refused with
+/// JSON under `/api/`, with the error page elsewhere.
+async fn require_host(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    match state.access().check_host(req.headers(), req.uri()) {
+        Ok(()) => next.run(req).await,
+        Err(e) if req.uri().path().starts_with("/api/") => e.into_response(),
+        Err(e) => error::PageError::from(e).into_response(),
+    }
+}
+
+/// Most connections served at once (see [`Limits::connections`]).
+pub const MAX_CONNECTIONS: usize = 256;
+
+/// How long the service waits on a slow client, and how many clients it serves at once.
 #[derive(Debug, Clone, Copy)]
-pub struct Timeouts {
+pub struct Limits {
     /// A client must send its request line and headers within this time, or the connection is
-    /// closed (a "slow loris" cannot hold connections open).
+    /// closed (a "slow loris" cannot hold connections open); a kept-alive connection that sends
+    /// no next request within it is closed too.
     pub headers: Duration,
-    /// A client must send its request body within this time (408 JSON otherwise).
-    pub body: Duration,
+    /// Each request — reading its body and answering it — must be over within this time after
+    /// its headers, or it is answered 408 (`request_timeout`), and its connection closed if the
+    /// body was not all read. A deadline, not an idle timer: a client that trickles its body
+    /// byte by byte is cut off all the same.
+    pub request: Duration,
+    /// Connections served at once. Past it, new connections wait (in the listening socket's
+    /// queue) until one closes; each is closed within `headers` + `request` at most, unless it
+    /// keeps sending complete requests.
+    pub connections: usize,
     /// On shutdown, requests in flight get this long to finish.
     pub shutdown: Duration,
 }
 
-impl Default for Timeouts {
-    fn default() -> Timeouts {
-        Timeouts {
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
             headers: Duration::from_secs(10),
-            body: Duration::from_secs(30),
+            request: Duration::from_secs(30),
+            connections: MAX_CONNECTIONS,
             shutdown: Duration::from_secs(10),
         }
     }
 }
 
 /// Serve on `listener` until `shutdown` completes, then finish the requests in flight; with the
-/// default [`Timeouts`].
+/// default [`Limits`].
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    serve_with(listener, state, shutdown, Timeouts::default()).await
+    serve_with(listener, state, shutdown, Limits::default()).await
 }
 
-/// [`serve`] with explicit timeouts. Each connection is served by hyper's HTTP/1 server with a
-/// header-read timeout; accept errors (e.g. too many open files) are logged and retried after a
-/// pause instead of stopping the service.
+/// [`serve`] with explicit limits. Each connection is served by hyper's HTTP/1 server with a
+/// header-read deadline, each request under a deadline ([`Limits::request`], tower's `Timeout`
+/// under axum's `HandleErrorLayer`), at most [`Limits::connections`] at once; handlers see the
+/// client's address as [`ConnectInfo<std::net::SocketAddr>`]. Accept errors (e.g. too many open
+/// files) are logged and retried after a pause instead of stopping the service.
 pub async fn serve_with(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
-    timeouts: Timeouts,
+    limits: Limits,
 ) -> std::io::Result<()> {
+    use axum::error_handling::HandleErrorLayer;
     use hyper_util::rt::{TokioIo, TokioTimer};
     use hyper_util::service::TowerToHyperService;
+    use tower::ServiceExt;
 
-    let app = router(state).layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
-        timeouts.body,
-    ));
+    let app = router(state).layer(
+        tower::ServiceBuilder::new()
+            .layer(HandleErrorLayer::new(error::timed_out))
+            .timeout(limits.request),
+    );
+    let slots = Arc::new(tokio::sync::Semaphore::new(limits.connections.max(1)));
+    let mut warned: Option<Instant> = None;
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => match slot {
+                Ok(s) => s,
+                Err(_) => break,
+            },
+            () = &mut shutdown => break,
+        };
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(a) => a,
@@ -245,14 +293,29 @@ pub async fn serve_with(
             },
             () = &mut shutdown => break,
         };
+        if slots.available_permits() == 0
+            && warned.is_none_or(|t| t.elapsed() > Duration::from_secs(60))
+        {
+            warned = Some(Instant::now());
+            tracing::warn!(
+                "同时连接数达到上限（{}）：新连接要等已有的连接结束才会被接受",
+                limits.connections
+            );
+        }
         let _ = stream.set_nodelay(true);
-        let service = TowerToHyperService::new(app.clone());
+        let service = TowerToHyperService::new(app.clone().map_request(
+            move |mut req: Request<hyper::body::Incoming>| {
+                req.extensions_mut().insert(ConnectInfo(peer));
+                req
+            },
+        ));
         let conn = hyper::server::conn::http1::Builder::new()
             .timer(TokioTimer::new())
-            .header_read_timeout(timeouts.headers)
+            .header_read_timeout(limits.headers)
             .serve_connection(TokioIo::new(stream), service);
         let conn = graceful.watch(conn);
         tokio::spawn(async move {
+            let _slot = slot;
             if let Err(e) = conn.await {
                 tracing::debug!(%peer, "connection ended: {e}");
             }
@@ -261,8 +324,8 @@ pub async fn serve_with(
     drop(listener);
     tokio::select! {
         () = graceful.shutdown() => {}
-        () = tokio::time::sleep(timeouts.shutdown) => {
-            tracing::warn!("shutdown: requests still running after {:?}, leaving them", timeouts.shutdown);
+        () = tokio::time::sleep(limits.shutdown) => {
+            tracing::warn!("shutdown: requests still running after {:?}, leaving them", limits.shutdown);
         }
     }
     Ok(())

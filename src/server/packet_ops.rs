@@ -100,9 +100,18 @@ pub async fn load(state: &AppState, name: String) -> Result<Resolved, ApiError> 
     blocking(move || Resolved::new(&state.packets().load(&name)?, state.engine())).await
 }
 
-/// Look a stored packet's cases up.
-pub fn resolve(state: &AppState, stored: &StoredPacket) -> Result<Resolved, ApiError> {
-    Ok(Resolved::new(stored, state.engine())?)
+/// Look a stored packet's cases up (on the blocking pool: it reads up to
+/// [`MAX_CASES`](crate::packet::MAX_CASES) documents from the index).
+pub async fn resolve(state: &AppState, stored: StoredPacket) -> Result<Resolved, ApiError> {
+    let state = state.clone();
+    blocking(move || Resolved::new(&stored, state.engine())).await
+}
+
+/// The packets' summaries, sorted by name (unreadable files as their errors); files are only
+/// read when they changed since the last time.
+pub async fn summaries(state: &AppState) -> Result<Vec<crate::Result<packet::Summary>>, ApiError> {
+    let store = state.packets().clone();
+    blocking(move || store.summaries()).await
 }
 
 /// Create a packet (see [`packet::create`]).

@@ -3,14 +3,15 @@
 //! post and redirect back (303), so everything works without script. Errors show the error
 //! page ([`PageError`]); writes need [`WriteAllowed`].
 
-use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::extract::State;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::Deserialize;
 
+use super::access::Caller;
 use super::error::{ApiError, PageError};
-use super::extract::{AppForm, WriteAllowed};
+use super::extract::{AppForm, LoginAllowed, PagePath, WriteAllowed};
 use super::links::{local, packet_url, with_param};
 use super::packet_ops::{self, blocking, PacketView};
 use super::templates::render;
@@ -21,24 +22,20 @@ use crate::packet::{CoverEdit, NewPacket, Packet};
 type PageWrite = WriteAllowed<PageError>;
 
 /// `GET /packets`: the list, and a form to start a new one.
-pub async fn list(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Response, PageError> {
-    let store = state.packets().clone();
-    let all = blocking(move || store.list()).await?;
+pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Response, PageError> {
+    let all = packet_ops::summaries(&state).await?;
     let mut items = Vec::new();
     let mut broken = Vec::new();
     for r in all {
         match r {
             Ok(s) => items.push(context! {
-                url => packet_url(&s.name), name => s.name, title => s.packet.title,
-                cases => s.packet.cases.len(), audience => s.packet.audience, date => s.packet.date,
+                url => packet_url(&s.name), name => s.name, title => s.title,
+                cases => s.cases, audience => s.audience, date => s.date,
             }),
             Err(e) => broken.push(ApiError::from(e).message),
         }
     }
-    let can_write = state.access().allows(&headers);
+    let can_write = state.access().allows(&caller);
     let login = !can_write && state.access().has_token();
     Ok(render(
         StatusCode::OK,
@@ -94,8 +91,8 @@ pub async fn create(
 /// `GET /packets/{name}`: the packet, with edit forms when the visitor may write.
 pub async fn show(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(name): Path<String>,
+    caller: Caller,
+    PagePath(name): PagePath<String>,
 ) -> Result<Response, PageError> {
     let resolved = packet_ops::load(&state, name.clone()).await?;
     let view = PacketView::from(&resolved);
@@ -114,7 +111,7 @@ pub async fn show(
         })
         .collect();
     let questions = view.questions.join("\n");
-    let can_write = state.access().allows(&headers);
+    let can_write = state.access().allows(&caller);
     let login = !can_write && state.access().has_token();
     let short = crate::packet::short(view.corpus_version).to_string();
     let query_url = view.query.map(|q| {
@@ -156,7 +153,7 @@ pub struct EditForm {
 /// `POST /packets/{name}`: apply one edit, then show the packet again.
 pub async fn edit(
     State(state): State<AppState>,
-    Path(name): Path<String>,
+    PagePath(name): PagePath<String>,
     _: PageWrite,
     AppForm(f): AppForm<EditForm>,
 ) -> Result<Response, PageError> {
@@ -277,14 +274,14 @@ async fn new_packet_for(state: &AppState, q: &str) -> Result<String, ApiError> {
 /// `GET /packets/{name}/download/{format}`.
 pub async fn download(
     State(state): State<AppState>,
-    Path((name, format)): Path<(String, String)>,
+    PagePath((name, format)): PagePath<(String, String)>,
 ) -> Result<Response, PageError> {
     Ok(packet_ops::download(&state, name, &format).await?)
 }
 
 /// `GET /login`: the token form (only meaningful when a token is configured).
-pub async fn login_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let ok = state.access().allows(&headers);
+pub async fn login_page(State(state): State<AppState>, caller: Caller) -> Response {
+    let ok = state.access().allows(&caller);
     render(
         StatusCode::OK,
         "login.html",
@@ -298,23 +295,15 @@ pub struct LoginForm {
     token: String,
 }
 
-/// `POST /login`: check the token and keep it in an HttpOnly cookie.
+/// `POST /login`: check the token (throttled and logged when wrong, like every token) and keep
+/// a session derived from it in an HttpOnly cookie.
 pub async fn login(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    caller: Caller,
+    _: LoginAllowed<PageError>,
     AppForm(f): AppForm<LoginForm>,
 ) -> Result<Response, PageError> {
-    let mut h = headers;
-    let bearer = format!("Bearer {}", f.token.trim())
-        .parse()
-        .map_err(|_| ApiError::new(StatusCode::FORBIDDEN, "bad_token", "管理口令不对"))?;
-    h.insert(header::AUTHORIZATION, bearer);
-    state.access().check(&h)?;
-    let cookie = format!(
-        "{}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age=2592000",
-        super::access::COOKIE,
-        f.token.trim()
-    );
+    let cookie = state.access().login(&caller, &f.token)?;
     let mut resp = Redirect::to("/packets").into_response();
     if let Ok(v) = cookie.parse() {
         resp.headers_mut().insert(header::SET_COOKIE, v);

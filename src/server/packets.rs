@@ -1,15 +1,15 @@
 //! Case packets over HTTP: the JSON API under `/api/packets`. Writes need [`WriteAllowed`]; the
 //! work itself is the library's, run on the blocking pool ([`packet_ops`](super::packet_ops)).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
 use super::error::ApiError;
-use super::extract::{AppJson, AppQuery, WriteAllowed};
-use super::packet_ops::{self, blocking, PacketView};
+use super::extract::{AppJson, AppPath, AppQuery, WriteAllowed};
+use super::packet_ops::{self, PacketView};
 use super::AppState;
 use crate::packet::{CoverEdit, NewPacket, Resolved, StoredPacket};
 
@@ -64,20 +64,19 @@ fn view(r: &Resolved) -> Response {
     Json(PacketView::from(r)).into_response()
 }
 
-fn resolved_view(state: &AppState, stored: &StoredPacket) -> Result<Response, ApiError> {
-    Ok(view(&packet_ops::resolve(state, stored)?))
+async fn resolved_view(state: &AppState, stored: StoredPacket) -> Result<Response, ApiError> {
+    Ok(view(&packet_ops::resolve(state, stored).await?))
 }
 
 /// `GET /api/packets`.
 pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<PacketSummary>>, ApiError> {
-    let store = state.packets().clone();
-    let all = blocking(move || store.list()).await?;
+    let all = packet_ops::summaries(&state).await?;
     Ok(Json(
         all.into_iter()
             .filter_map(|r| match r {
                 Ok(s) => Some(PacketSummary {
-                    cases: s.packet.cases.len(),
-                    title: s.packet.title,
+                    cases: s.cases,
+                    title: s.title,
                     name: s.name,
                     version: s.version,
                 }),
@@ -97,13 +96,13 @@ pub async fn create(
     AppJson(new): AppJson<NewPacket>,
 ) -> Result<(StatusCode, Response), ApiError> {
     let stored = packet_ops::create(&state, new).await?;
-    Ok((StatusCode::CREATED, resolved_view(&state, &stored)?))
+    Ok((StatusCode::CREATED, resolved_view(&state, stored).await?))
 }
 
 /// `GET /api/packets/{name}`.
 pub async fn get(
     State(state): State<AppState>,
-    Path(name): Path<String>,
+    AppPath(name): AppPath<String>,
 ) -> Result<Response, ApiError> {
     Ok(view(&packet_ops::load(&state, name).await?))
 }
@@ -111,7 +110,7 @@ pub async fn get(
 /// `PUT /api/packets/{name}`: change title, audience, date, author or questions.
 pub async fn update(
     State(state): State<AppState>,
-    Path(name): Path<String>,
+    AppPath(name): AppPath<String>,
     _: WriteAllowed,
     AppJson(edit): AppJson<CoverEdit>,
 ) -> Result<Response, ApiError> {
@@ -121,13 +120,13 @@ pub async fn update(
         Ok(())
     })
     .await?;
-    resolved_view(&state, &stored)
+    resolved_view(&state, stored).await
 }
 
 /// `DELETE /api/packets/{name}[?version=…]`.
 pub async fn delete(
     State(state): State<AppState>,
-    Path(name): Path<String>,
+    AppPath(name): AppPath<String>,
     _: WriteAllowed,
     AppQuery(v): AppQuery<VersionParam>,
 ) -> Result<StatusCode, ApiError> {
@@ -138,28 +137,28 @@ pub async fn delete(
 /// `POST /api/packets/{name}/cases`: add cases.
 pub async fn add_cases(
     State(state): State<AppState>,
-    Path(name): Path<String>,
+    AppPath(name): AppPath<String>,
     _: WriteAllowed,
     AppJson(b): AppJson<AddBody>,
 ) -> Result<Response, ApiError> {
     let stored = packet_ops::add_cases(&state, name, b.ids, b.at).await?;
-    resolved_view(&state, &stored)
+    resolved_view(&state, stored).await
 }
 
 /// `DELETE /api/packets/{name}/cases/{id}`.
 pub async fn remove_case(
     State(state): State<AppState>,
-    Path((name, id)): Path<(String, String)>,
+    AppPath((name, id)): AppPath<(String, String)>,
     _: WriteAllowed,
 ) -> Result<Response, ApiError> {
     let (stored, ()) = packet_ops::update(&state, name, None, move |p| p.remove(&id)).await?;
-    resolved_view(&state, &stored)
+    resolved_view(&state, stored).await
 }
 
 /// `PATCH /api/packets/{name}/cases/{id}`: move it (`to`) and/or set its note.
 pub async fn edit_case(
     State(state): State<AppState>,
-    Path((name, id)): Path<(String, String)>,
+    AppPath((name, id)): AppPath<(String, String)>,
     _: WriteAllowed,
     AppJson(b): AppJson<CaseEdit>,
 ) -> Result<Response, ApiError> {
@@ -173,13 +172,13 @@ pub async fn edit_case(
         Ok(())
     })
     .await?;
-    resolved_view(&state, &stored)
+    resolved_view(&state, stored).await
 }
 
 /// `GET /api/packets/{name}/export?format=md|html|docx`: the handout as a download.
 pub async fn export_handout(
     State(state): State<AppState>,
-    Path(name): Path<String>,
+    AppPath(name): AppPath<String>,
     AppQuery(p): AppQuery<ExportParams>,
 ) -> Result<Response, ApiError> {
     let format = p.format.unwrap_or_else(|| "docx".into());

@@ -2,15 +2,16 @@
 //! `app.js` only improves typing), and the static assets.
 
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{OriginalUri, Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::extract::{OriginalUri, Query, State};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use minijinja::context;
 use serde::Serialize;
 
+use super::access::Caller;
 use super::api;
 use super::error::PageError;
-use super::extract::PageQuery;
+use super::extract::{PagePath, PageQuery};
 use super::links::{return_path, search_link as link};
 use super::params::{parse_count, SearchParams};
 use super::picker::{added_notice, picker, Added};
@@ -32,36 +33,38 @@ const EXAMPLES: &[&str] = &[
     "老小区一直没人管，想请物业进来，可大家都不愿意交钱",
 ];
 
+/// A facet value: a button of one of the page's filter forms.
 #[derive(Serialize)]
-struct FacetLink {
+struct FacetButton {
     label: String,
+    /// What the button sends.
+    value: String,
     count: u64,
-    url: String,
     active: bool,
 }
 
-/// Links for facet values: `label`, `url` and `active` say how each value is shown.
-fn facet_links(
+fn facet_buttons(
     counts: &[FacetCount],
     label: impl Fn(&str) -> String,
-    url: impl Fn(&str) -> String,
     active: impl Fn(&str) -> bool,
-) -> Vec<FacetLink> {
+) -> Vec<FacetButton> {
     counts
         .iter()
-        .map(|f| FacetLink {
+        .map(|f| FacetButton {
             label: label(&f.value),
+            value: f.value.clone(),
             count: f.count,
-            url: url(&f.value),
             active: active(&f.value),
         })
         .collect()
 }
 
+/// A chip that removes a filter: a button of filter form `form` sending `name` empty.
 #[derive(Serialize)]
 struct ActiveFilter {
     label: String,
-    remove_url: String,
+    form: &'static str,
+    name: &'static str,
 }
 
 #[derive(Serialize)]
@@ -93,10 +96,18 @@ fn marked_words(snippet: &str) -> Vec<String> {
     out
 }
 
+/// Longest query (in characters) that case links carry back to their page (for its "back to
+/// the results" link); a longer one would make every result link as long as the query.
+const CASE_LINK_QUERY_CHARS: usize = 100;
+
 /// `GET /`: the search box, and results when there is a query.
+///
+/// The results page repeats the query a fixed number of times however many links it has: the
+/// filters, the pager and the "加入案例包" buttons are buttons of a few GET/POST forms that each
+/// carry the query (and the other filters) once, not links that each repeat it.
 pub async fn search(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    caller: Caller,
     OriginalUri(uri): OriginalUri,
     added: Result<Query<Added>, QueryRejection>,
     PageQuery(p): PageQuery<SearchParams>,
@@ -104,13 +115,16 @@ pub async fn search(
     let (added, added_url) = added_notice(added.ok());
     let q = p.q.as_deref().map(str::trim).unwrap_or("").to_string();
     if q.is_empty() {
-        let topics = state.engine().topic_counts().unwrap_or_default();
-        let topic_links = facet_links(
-            &topics,
-            str::to_string,
-            |v| link(&[("q", Some(v))]),
-            |_| false,
-        );
+        let topics: Vec<_> = state
+            .engine()
+            .topic_counts()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| {
+                let url = link(&[("q", Some(t.value.as_str()))]);
+                context! { url, label => t.value, count => t.count }
+            })
+            .collect();
         let examples: Vec<_> = EXAMPLES
             .iter()
             .map(|e| context! { text => e, url => link(&[("q", Some(e))]) })
@@ -118,7 +132,7 @@ pub async fn search(
         return Ok(render(
             StatusCode::OK,
             "search.html",
-            context! { q => "", examples, topics => topic_links, cases => state.engine().num_cases(), added, added_url },
+            context! { q => "", examples, topics, cases => state.engine().num_cases(), added, added_url },
         ));
     }
     let page = parse_count("page", &p.page, 1, MAX_OFFSET / PAGE_SIZE)?.max(1);
@@ -127,7 +141,7 @@ pub async fn search(
         Ok(r) => (Some(r), None),
         Err(e) => (None, Some(e)),
     };
-    // Filters the engine refused are not offered as links.
+    // Filters the engine refused are not kept.
     let filters = p
         .filters()
         .ok()
@@ -137,34 +151,47 @@ pub async fn search(
     let topic = filters.topic.as_deref();
     let yf = filters.year_from.map(|y| y.to_string());
     let yt = filters.year_to.map(|y| y.to_string());
-    // A ranking mode other than the default is kept in every link of the page.
+    // A ranking mode other than the default is kept by every form of the page.
     let mode = p
         .mode()
         .ok()
         .filter(|m| *m != SearchMode::default())
         .map(|m| m.as_str());
-    let base = |topic: Option<&str>, region: Option<&str>, yf: Option<&str>, yt: Option<&str>| {
-        link(&[
-            ("q", Some(&q)),
+    // The hidden fields of each filter form: the query and every filter but its own.
+    let hidden = |except: &str| {
+        let mut out: Vec<(&str, &str)> = vec![("q", q.as_str())];
+        for (name, value) in [
             ("mode", mode),
             ("topic", topic),
             ("region", region),
-            ("year_from", yf),
-            ("year_to", yt),
-        ])
+            ("year_from", yf.as_deref()),
+            ("year_to", yt.as_deref()),
+        ] {
+            let own = name == except || (except == "year" && name.starts_with("year_"));
+            if let Some(v) = value.filter(|_| !own) {
+                out.push((name, v));
+            }
+        }
+        out
+    };
+    let forms = context! {
+        topic => hidden("topic"), region => hidden("region"), year => hidden("year"),
+        page => hidden("page"),
     };
 
     let mut active = Vec::new();
     if let Some(t) = topic {
         active.push(ActiveFilter {
             label: format!("主题：{t}"),
-            remove_url: base(None, region, yf.as_deref(), yt.as_deref()),
+            form: "f-topic",
+            name: "topic",
         });
     }
     if let Some(r) = region {
         active.push(ActiveFilter {
             label: format!("地区：{r}"),
-            remove_url: base(topic, None, yf.as_deref(), yt.as_deref()),
+            form: "f-region",
+            name: "region",
         });
     }
     if yf.is_some() || yt.is_some() {
@@ -178,7 +205,8 @@ pub async fn search(
         };
         active.push(ActiveFilter {
             label,
-            remove_url: base(topic, region, None, None),
+            form: "f-year",
+            name: "year",
         });
     }
 
@@ -187,33 +215,31 @@ pub async fn search(
         return Ok(render(
             StatusCode::BAD_REQUEST,
             "search.html",
-            context! { q, error => message, active, added, added_url },
+            context! { q, error => message, active, forms, added, added_url },
         ));
     };
-    let topic_links = facet_links(
-        &r.facets.topic,
-        str::to_string,
-        |v| base(Some(v), region, yf.as_deref(), yt.as_deref()),
-        |v| topic == Some(v),
-    );
-    let region_links = facet_links(
+    let topic_facets = facet_buttons(&r.facets.topic, str::to_string, |v| topic == Some(v));
+    let region_facets = facet_buttons(
         &r.facets.region,
         |v| v.rsplit('/').next().unwrap_or(v).to_string(),
-        |v| base(topic, Some(v), yf.as_deref(), yt.as_deref()),
         |_| false,
     );
-    let year_links = facet_links(
-        &r.facets.year,
-        str::to_string,
-        |v| base(topic, region, Some(v), Some(v)),
-        |v| yf.as_deref() == Some(v) && yt.as_deref() == Some(v),
-    );
-    let case_q = serde_urlencoded::to_string([("q", q.as_str())]).unwrap_or_default();
+    let year_facets = facet_buttons(&r.facets.year, str::to_string, |v| {
+        yf.as_deref() == Some(v) && yt.as_deref() == Some(v)
+    });
+    let case_q = if q.chars().count() <= CASE_LINK_QUERY_CHARS {
+        format!(
+            "?{}",
+            serde_urlencoded::to_string([("q", q.as_str())]).unwrap_or_default()
+        )
+    } else {
+        String::new()
+    };
     let hits: Vec<HitView> = r
         .hits
         .into_iter()
         .map(|h| HitView {
-            url: format!("/cases/{}?{case_q}", h.id),
+            url: format!("/cases/{}{case_q}", h.id),
             matched: marked_words(&h.snippet),
             by_meaning: h.why == Why::Meaning,
             section: h.section.label(),
@@ -227,36 +253,21 @@ pub async fn search(
         })
         .collect();
     let pages = r.total.div_ceil(PAGE_SIZE).max(1);
-    let page_url = |n: usize| {
-        let n = n.to_string();
-        link(&[
-            ("q", Some(&q)),
-            ("mode", mode),
-            ("topic", topic),
-            ("region", region),
-            ("year_from", yf.as_deref()),
-            ("year_to", yt.as_deref()),
-            ("page", Some(&n)),
-        ])
-    };
     // The likely topics, each a one-click filter (not offered once a topic is chosen).
-    let guesses: Vec<_> = if topic.is_some() {
-        Vec::new()
+    let guesses: &[String] = if topic.is_some() {
+        &[]
     } else {
-        r.topics_guess
-            .iter()
-            .map(|t| context! { label => t, url => base(Some(t), region, yf.as_deref(), yt.as_deref()) })
-            .collect()
+        &r.topics_guess
     };
-    let prev_url = (page > 1).then(|| page_url(page - 1));
-    let next_url = (page < pages).then(|| page_url(page + 1));
-    let picker = picker(&state, state.access().allows(&headers)).await;
+    let prev_page = (page > 1).then(|| page - 1);
+    let next_page = (page < pages).then(|| page + 1);
+    let picker = picker(&state, state.access().allows(&caller)).await;
     Ok(render(
         StatusCode::OK,
         "search.html",
         context! {
-            q, total => r.total, hits, page, pages, prev_url, next_url, active, guesses,
-            topic_facets => topic_links, region_facets => region_links, year_facets => year_links,
+            q, total => r.total, hits, page, pages, prev_page, next_page, active, guesses, forms,
+            topic_facets, region_facets, year_facets,
             first => offset + 1, picker, back => return_path(&uri), added, added_url,
         },
     ))
@@ -271,9 +282,9 @@ pub struct CaseParams {
 /// `GET /cases/{id}`: the case, its source and similar cases.
 pub async fn case(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    caller: Caller,
     OriginalUri(uri): OriginalUri,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<String>,
     added: Result<Query<Added>, QueryRejection>,
     params: Result<Query<CaseParams>, QueryRejection>,
 ) -> Result<Response, PageError> {
@@ -302,7 +313,7 @@ pub async fn case(
     let back_url = (!q.trim().is_empty()).then(|| link(&[("q", Some(q.trim()))]));
     let rendered = crate::render::case(&c);
     let sections = minijinja::Value::from_serialize(&rendered.sections);
-    let picker = picker(&state, state.access().allows(&headers)).await;
+    let picker = picker(&state, state.access().allows(&caller)).await;
     Ok(render(
         StatusCode::OK,
         "case.html",

@@ -17,6 +17,8 @@ pub struct SearchParams {
     region: Option<String>,
     year_from: Option<String>,
     year_to: Option<String>,
+    /// One year: both `year_from` and `year_to` (what the page's year buttons send).
+    year: Option<String>,
     /// Hits per page (the API).
     pub(super) limit: Option<String>,
     /// Hits to skip (the API).
@@ -92,13 +94,21 @@ impl SearchParams {
         })
     }
 
-    /// The filters as given (the engine checks the topic and the year range).
+    /// The filters as given (the engine checks the topic and the year range); `year` stands for
+    /// both ends of the range.
     pub fn filters(&self) -> Result<Filters, ApiError> {
+        let (year_from, year_to) = match parse_year("year", &self.year)? {
+            Some(y) => (Some(y), Some(y)),
+            None => (
+                parse_year("year_from", &self.year_from)?,
+                parse_year("year_to", &self.year_to)?,
+            ),
+        };
         Ok(Filters {
             topic: blank(&self.topic).map(str::to_string),
             region: blank(&self.region).map(str::to_string),
-            year_from: parse_year("year_from", &self.year_from)?,
-            year_to: parse_year("year_to", &self.year_to)?,
+            year_from,
+            year_to,
         })
     }
 }

@@ -6,6 +6,7 @@ use minijinja::{context, Value};
 use serde::{Deserialize, Serialize};
 
 use super::links::packet_url;
+use super::packet_ops;
 use super::AppState;
 
 /// A packet in the picker.
@@ -18,40 +19,28 @@ struct Choice {
     cases: usize,
 }
 
-/// What the forms need: whether the visitor may write, and the packets. Listing the packets
-/// reads files, so it runs on the blocking pool.
+/// What the forms need: whether the visitor may write, and the packets. The packets come from
+/// the store's summaries (a file is read again only when it changed), on the blocking pool.
 pub async fn picker(state: &AppState, can_write: bool) -> Value {
-    let mut packets = if can_write {
-        let state = state.clone();
-        tokio::task::spawn_blocking(move || choices(&state))
+    let mut packets: Vec<Choice> = if can_write {
+        packet_ops::summaries(state)
             .await
             .unwrap_or_default()
+            .into_iter()
+            .flatten()
+            .map(|s| Choice {
+                modified: s.modified,
+                name: s.name,
+                title: s.title,
+                cases: s.cases,
+            })
+            .collect()
     } else {
         Vec::new()
     };
     // The packet worked on last comes first, so it is the one preselected.
     packets.sort_by_key(|c| std::cmp::Reverse(c.modified));
     context! { can_write, packets }
-}
-
-fn choices(state: &AppState) -> Vec<Choice> {
-    let store = state.packets();
-    store
-        .list()
-        .unwrap_or_default()
-        .into_iter()
-        .flatten()
-        .map(|s| Choice {
-            modified: store
-                .path(&s.name)
-                .ok()
-                .and_then(|p| std::fs::metadata(p).ok())
-                .and_then(|m| m.modified().ok()),
-            cases: s.packet.cases.len(),
-            title: s.packet.title,
-            name: s.name,
-        })
-        .collect()
 }
 
 /// The `added=NAME` parameter the "加入案例包" form redirects back with.

@@ -1,4 +1,7 @@
-//! The Markdown handout: one file with the structure of the others.
+//! The Markdown handout: one file with the structure of the others. Text that is not Markdown
+//! — what instructors typed (title, cover, notes, questions) and the cases' plain-text fields
+//! (titles, summaries, sources) — is escaped ([`escape`]), so it reads as typed and cannot
+//! add headings, links or HTML; the cases' sections are Markdown and are written as they are.
 
 use std::fmt::Write as _;
 
@@ -9,15 +12,15 @@ use crate::packet::Resolved;
 pub fn markdown(r: &Resolved) -> String {
     let mut out = String::with_capacity(4096 + r.entries.len() * 4096);
     let p = &r.packet;
-    let _ = writeln!(out, "# {}\n", p.title.trim());
+    let _ = writeln!(out, "# {}\n", escape(p.title.trim()));
     for (label, value) in r.cover() {
-        let _ = writeln!(out, "- {label}：{value}");
+        let _ = writeln!(out, "- {label}：{}", escape(&value));
     }
     out.push_str("\n## 目录\n\n");
     for (i, e) in r.entries.iter().enumerate() {
         let title = match e.case() {
-            Some(c) => c.meta.title.clone(),
-            None => format!("（缺失）{}", e.id()),
+            Some(c) => escape(&c.meta.title),
+            None => format!("（缺失）{}", escape(e.id())),
         };
         let _ = writeln!(out, "{}. {title}", i + 1);
     }
@@ -28,11 +31,11 @@ pub fn markdown(r: &Resolved) -> String {
         out.push('\n');
         match e.case() {
             Some(c) => {
-                let _ = writeln!(out, "## 案例 {}　{}\n", i + 1, c.meta.title);
-                let _ = writeln!(out, "*{}*\n", source_line(c));
+                let _ = writeln!(out, "## 案例 {}　{}\n", i + 1, escape(&c.meta.title));
+                let _ = writeln!(out, "*{}*\n", escape(&source_line(c)));
                 note_md(&mut out, e.note());
                 if let Some(s) = c.meta.summary.as_deref().filter(|s| !s.trim().is_empty()) {
-                    let _ = writeln!(out, "**摘要：**{}\n", s.trim());
+                    let _ = writeln!(out, "**摘要：**{}\n", escape(s.trim()));
                 }
                 for s in &c.sections {
                     if !s.heading.is_empty() {
@@ -42,8 +45,8 @@ pub fn markdown(r: &Resolved) -> String {
                 }
             }
             None => {
-                let _ = writeln!(out, "## 案例 {}　（缺失）{}\n", i + 1, e.id());
-                let _ = writeln!(out, "**{}**\n", missing_text(e.id()));
+                let _ = writeln!(out, "## 案例 {}　（缺失）{}\n", i + 1, escape(e.id()));
+                let _ = writeln!(out, "**{}**\n", escape(&missing_text(e.id())));
                 note_md(&mut out, e.note());
             }
         }
@@ -51,7 +54,7 @@ pub fn markdown(r: &Resolved) -> String {
     if !p.questions.is_empty() {
         out.push_str("\n## 讨论题\n\n");
         for (i, q) in p.questions.iter().enumerate() {
-            let _ = writeln!(out, "{}. {}", i + 1, q.trim().replace('\n', " "));
+            let _ = writeln!(out, "{}. {}", i + 1, escape(&q.trim().replace('\n', " ")));
         }
     }
     let _ = writeln!(out, "\n---\n\n{}", r.provenance());
@@ -67,9 +70,41 @@ fn note_md(out: &mut String, note: &str) {
         if i > 0 {
             out.push_str("\n>\n> ");
         }
-        out.push_str(line.trim());
+        out.push_str(&escape_line_start(line.trim()));
     }
     out.push_str("\n\n");
+}
+
+/// Plain text as Markdown that shows it as it is: the characters that start emphasis, code,
+/// links, HTML, entities, tables, strikethrough or a closing `#` sequence are backslash-escaped.
+/// For text inside a line (after `# `, `- label：`, `1. `); see [`escape_line_start`] for text
+/// that starts a line.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '&'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// [`escape`] for text that starts a line: also what only there makes a list item or a
+/// heading underline (`-`, `+`, `=`, `1.`, `1)`).
+fn escape_line_start(line: &str) -> String {
+    let escaped = escape(line);
+    if escaped.starts_with(['-', '+', '=']) {
+        return format!("\\{escaped}");
+    }
+    let digits = escaped.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0 && escaped[digits..].starts_with(['.', ')']) {
+        return format!("{}\\{}", &escaped[..digits], &escaped[digits..]);
+    }
+    escaped
 }
 
 /// Headings inside a section sit under the case's `###` section heading: ATX headings outside
@@ -129,6 +164,59 @@ mod tests {
         ] {
             assert!(md.contains(want), "missing {want:?} in\n{md}");
         }
+    }
+
+    #[test]
+    fn what_instructors_type_is_text_not_markdown() {
+        let mut r = resolved();
+        r.packet.title = "专题 #".into();
+        r.packet.audience = "[点我](https://evil.example)".into();
+        r.packet.questions = vec!["<script>alert(1)</script> 怎么办？".into()];
+        if let crate::packet::Entry::Found { note, .. } = &mut r.entries[0] {
+            *note = "# 不是标题\n- 不是列表\n1. 也不是\n<img src=x onerror=alert(1)>".into();
+        }
+        let md = markdown(&r);
+        for bad in [
+            "<script>alert(1)</script> 怎么办",
+            " <img",
+            "[点我](",
+            "> # 不是",
+            "> - 不是",
+            "> 1. 也",
+        ] {
+            assert!(!md.contains(bad), "{bad:?} in\n{md}");
+        }
+        // What a Markdown reader makes of it: no HTML, and only our own headings and links.
+        let mut headings = Vec::new();
+        let mut in_heading = false;
+        for ev in pulldown_cmark::Parser::new(&md) {
+            match ev {
+                pulldown_cmark::Event::Html(h) | pulldown_cmark::Event::InlineHtml(h) => {
+                    // Only the case's own section Markdown (not ours to escape) has HTML.
+                    assert!(matches!(&*h, "<script>" | "</script>"), "{h}");
+                }
+                pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { .. }) => {
+                    panic!("a link in\n{md}")
+                }
+                pulldown_cmark::Event::Start(pulldown_cmark::Tag::Heading { .. }) => {
+                    in_heading = true;
+                    headings.push(String::new());
+                }
+                pulldown_cmark::Event::End(pulldown_cmark::TagEnd::Heading(_)) => {
+                    in_heading = false
+                }
+                pulldown_cmark::Event::Text(t) if in_heading => {
+                    headings.last_mut().unwrap().push_str(&t)
+                }
+                _ => {}
+            }
+        }
+        assert_eq!(headings[0], "专题 #");
+        assert!(!headings.iter().any(|h| h.contains("不是")), "{headings:?}");
+        assert!(
+            md.contains("\\<script\\>alert(1)\\</script\\> 怎么办？"),
+            "{md}"
+        );
     }
 
     #[test]
