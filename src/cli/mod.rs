@@ -5,6 +5,7 @@
 
 mod ctx;
 mod eval;
+mod import;
 mod index;
 mod output;
 mod packet;
@@ -105,6 +106,8 @@ enum Command {
     Serve(serve::ServeArgs),
     /// 检查案例文件是否合格，以及案例包里的案例是否都还在（不建索引）
     Check,
+    /// 导入案例：Word 案例汇编（.docx）、保存的网页（.html）、复制的文字（.txt）
+    Import(import::ImportArgs),
     /// 案例包：为培训班挑选案例、写按语和讨论题，导出 Word / 网页 / Markdown 讲义
     Packet(packet::PacketArgs),
     /// 评测检索质量：用标注好的查询集算 nDCG@10、P@5、MRR、recall@20（维护者用）
@@ -145,6 +148,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Segment(args) => segment::segment(&ctx, args),
         Command::Serve(args) => serve::serve(&ctx, args),
         Command::Check => index::check(&ctx),
+        Command::Import(args) => import::import(&ctx, args),
         Command::Packet(args) => packet::run(&ctx, args),
         Command::Eval(args) => eval::eval(&ctx, args),
     }
