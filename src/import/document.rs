@@ -56,6 +56,9 @@ pub struct PageInfo {
     /// Lines near the headline (the "date · source · author" line of a news page), for the
     /// metadata readers to look at; never part of the body.
     pub header_lines: Vec<String>,
+    /// Credit lines at the article's end ("来源：…", "作者：…"): they fill in what the header
+    /// did not say, and are never part of the body.
+    pub tail_lines: Vec<String>,
 }
 
 /// An article read from a file.

@@ -188,7 +188,12 @@ pub fn draft(
     if source.is_none() {
         warnings.push("没有找到来源（媒体、作者），source 未填写；可用 --source 指定".to_string());
     }
-    let region = region::find(&title, &lead_text, &body);
+    let extra = format!(
+        "{}\n{}",
+        info.outlet.as_deref().unwrap_or(""),
+        info.header_lines.join("\n")
+    );
+    let region = region::find(&title, &lead_text, &body, &extra);
     if region.is_none() {
         warnings.push("没有认出地区，region 未填写".to_string());
     }

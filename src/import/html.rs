@@ -25,17 +25,13 @@ use super::ImportError;
 pub fn read(path: &Path, bytes: &[u8]) -> Result<Document, ImportError> {
     let text = decode(path, bytes, true)?;
     let html = Html::parse_document(&text);
-    let mut info = page_info(&html);
+    let info = page_info(&html);
     let root = article_root(&html);
     let mut w = Walker::default();
     if let Some(root) = root {
         w.walk(*root, true);
     }
     w.flush();
-    // The headline inside the article (`<h1>` in `<article>`) is the title, not a heading.
-    if info.title.is_none() {
-        info.title = first_heading(&html);
-    }
     Ok(Document {
         blocks: w.blocks,
         info,
@@ -78,7 +74,8 @@ fn meta(html: &Html, names: &[&str]) -> Option<String> {
 fn page_info(html: &Html) -> PageInfo {
     let mut info = PageInfo {
         title: first_text(html, &["#activity-name", ".rich_media_title"])
-            .or_else(|| meta(html, &["og:title", "ArticleTitle", "twitter:title"])),
+            .or_else(|| meta(html, &["og:title", "ArticleTitle", "twitter:title"]))
+            .or_else(|| first_heading(html)),
         outlet: first_text(html, &["#js_name", ".rich_media_meta_nickname"]).or_else(|| {
             meta(
                 html,
@@ -166,7 +163,7 @@ fn script_date(html: &Html) -> Option<(i32, Option<u32>, Option<u32>)> {
 
 /// `停车难怎么破 - 人民网` → (`停车难怎么破`, `人民网`).
 fn split_title(t: &str) -> (String, Option<String>) {
-    for sep in [" - ", "_", " | ", "|", "－", "——", " — "] {
+    for sep in [" - ", "--", "_", " | ", "|", "－", "——", " — "] {
         if let Some((head, rest)) = t.split_once(sep) {
             let site = rest.rsplit(sep).next().unwrap_or(rest).trim().to_string();
             return (

@@ -105,7 +105,7 @@ pub fn clean(doc: &mut Document) {
     // A trailing metadata block (a paste that ends with "来源：… 责任编辑：…").
     while kept.last().is_some_and(|b| matches!(b, Block::Para(p) if p.chars().count() <= 60 && (p.starts_with("来源") || p.starts_with("作者")))) {
         if let Some(b) = kept.pop() {
-            doc.info.header_lines.push(b.text());
+            doc.info.tail_lines.push(b.text());
         }
     }
     // The lead's dateline ("人民网贵阳3月30日电（记者 张三）").
@@ -121,32 +121,39 @@ pub fn clean(doc: &mut Document) {
     read_header(doc);
 }
 
-/// Outlet, author and date from the header lines (the page's own `<meta>` date wins).
+/// Outlet, author and date from the header lines (the page's own `<meta>` date wins), then
+/// what the credit lines at the end add.
 fn read_header(doc: &mut Document) {
     let info = &mut doc.info;
-    for line in &info.header_lines {
-        if info.date.is_none() {
-            info.date = parse_date(line);
+    let lines: Vec<(String, bool)> = info
+        .header_lines
+        .iter()
+        .map(|l| (l.clone(), true))
+        .chain(info.tail_lines.iter().map(|l| (l.clone(), false)))
+        .collect();
+    for (line, header) in lines {
+        if header && info.subtitle.is_none() && line.starts_with('—') {
+            info.subtitle = Some(line.trim_start_matches(['—', '-']).trim().to_string());
+            continue;
         }
-        if let Some(src) = field(line, &["来源：", "来源:", "来源 ", "来源|"]) {
-            // The page's own line is more specific than its site name ("人民网－贵州频道").
-            info.outlet = Some(src);
+        if info.date.is_none() && header {
+            info.date = parse_date(&line);
+        }
+        if let Some(src) = field(&line, &["来源：", "来源:", "来源 ", "来源|"]) {
+            // The page's own line is more specific than its site name ("人民网－贵州频道"); a
+            // credit at the end only fills a gap.
+            if header || info.outlet.is_none() {
+                info.outlet = Some(src);
+            } else if info.author.is_none() {
+                info.author = Some(src);
+            }
         }
         if info.author.is_none() {
-            info.author = field(
-                line,
-                &[
-                    "作者：",
-                    "作者:",
-                    "记者：",
-                    "记者:",
-                    "记者 ",
-                    "文/",
-                    "文／",
-                    "文 / ",
-                ],
-            );
+            info.author = field(&line, &["作者：", "作者:", "记者：", "记者:", "记者 ", "文/", "文／", "文 / "]);
         }
+    }
+    if info.author.is_some() && info.author == info.outlet {
+        info.author = None;
     }
 }
 
@@ -174,6 +181,10 @@ fn field(line: &str, keys: &[&str]) -> Option<String> {
         "编辑：",
         "|",
         "｜",
+        "【",
+        "[",
+        "字号",
+        "浏览",
     ] {
         if let Some(i) = rest.find(stop) {
             end = end.min(i);

@@ -133,59 +133,83 @@ fn gazetteer() -> &'static Gazetteer {
     })
 }
 
-/// The region of an article: `title`, `lead` and `body` texts.
-pub fn find(title: &str, lead: &str, body: &str) -> Option<String> {
+/// The region of an article: `title`, `lead` and `body` texts, and `extra` (the outlet and the
+/// lines under the headline), which only counts half.
+pub fn find(title: &str, lead: &str, body: &str, extra: &str) -> Option<String> {
     let g = gazetteer();
     let ac = g.ac.as_ref()?;
     // Weighted mentions per place.
     let mut weight: HashMap<usize, f64> = HashMap::new();
-    for (text, w) in [(title, 3.0), (lead, 2.0), (body, 1.0)] {
+    for (text, w) in [(title, 3.0), (lead, 2.0), (body, 1.0), (extra, 0.5)] {
         for m in ac.find_iter(text) {
             for &i in &g.names[m.pattern().as_usize()] {
                 *weight.entry(i).or_default() += w;
             }
         }
     }
+    let code = |i: usize| g.places[i].code.as_str();
+    let named = |weight: &HashMap<usize, f64>, c: &str| {
+        g.by_code.get(c).and_then(|i| weight.get(i)).copied().unwrap_or(0.0)
+    };
+    // A district sharing its name with others counts only where its city or province is named.
+    let ambiguous: Vec<usize> = weight
+        .keys()
+        .copied()
+        .filter(|&i| {
+            let c = code(i);
+            c.len() == 6
+                && g.homonyms.get(&g.places[i].name).copied().unwrap_or(0) > 1
+                && named(&weight, &c[..2]) == 0.0
+                && named(&weight, &c[..4]) == 0.0
+        })
+        .collect();
+    for i in ambiguous {
+        weight.remove(&i);
+    }
+    let own = |c: &str| named(&weight, c);
     if weight.is_empty() {
         return None;
     }
-    let parent = |code: &str, len: usize| g.by_code.get(&code[..len]).copied();
-    let w = |i: Option<usize>| i.and_then(|i| weight.get(&i)).copied().unwrap_or(0.0);
-    // Each candidate chain scores its own mentions and its ancestors'.
-    let mut best: Option<(f64, usize, usize)> = None; // (score, depth, place)
-    for (&i, &own) in &weight {
-        let code = &g.places[i].code;
-        let (prov, city) = match code.len() {
-            6 => (parent(code, 2), parent(code, 4)),
-            4 => (parent(code, 2), None),
-            _ => (None, None),
-        };
-        let ancestors = w(prov) + w(city);
-        if code.len() == 6
-            && ancestors == 0.0
-            && g.homonyms.get(&g.places[i].name).copied().unwrap_or(0) > 1
-        {
-            continue;
-        }
-        let score = own + ancestors;
-        let depth = code.len();
-        if best.is_none_or(|(s, d, _)| score > s || (score == s && depth > d)) {
-            best = Some((score, depth, i));
-        }
-    }
-    let (_, _, i) = best?;
-    let code = &g.places[i].code;
-    let mut parts = Vec::new();
-    for len in [2, 4, 6] {
-        if code.len() >= len {
-            if let Some(p) = g.by_code.get(&code[..len]) {
-                let name = &g.places[*p].name;
-                if !PLACEHOLDERS.contains(&name.as_str()) {
-                    parts.push(name.clone());
-                }
+    // Walk down: the province with the most mentions in it, then its city, then a district
+    // named at least half as often as its city.
+    let subtree = |prefix: &str| -> f64 {
+        weight
+            .iter()
+            .filter(|(&i, _)| code(i).starts_with(prefix))
+            .map(|(_, w)| w)
+            .sum()
+    };
+    let best_under = |prefix: &str, len: usize| -> Option<String> {
+        let mut kids: Vec<String> = weight
+            .keys()
+            .map(|&i| code(i))
+            .filter(|c| c.len() >= len && c.starts_with(prefix))
+            .map(|c| c[..len].to_string())
+            .collect();
+        kids.sort();
+        kids.dedup();
+        kids.into_iter()
+            .map(|k| (subtree(&k), k))
+            .filter(|(s, _)| *s > 0.0)
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
+            .map(|(_, k)| k)
+    };
+    let prov = best_under("", 2)?;
+    let mut chain = vec![prov.clone()];
+    if let Some(city) = best_under(&prov, 4) {
+        chain.push(city.clone());
+        if let Some(d) = best_under(&city, 6) {
+            if own(&d) * 2.0 >= own(&city) {
+                chain.push(d);
             }
         }
     }
+    let parts: Vec<String> = chain
+        .iter()
+        .filter_map(|c| g.by_code.get(c))
+        .map(|&i| g.places[i].name.clone())
+        .filter(|n| !PLACEHOLDERS.contains(&n.as_str()))
+        .collect();
     Some(parts.join("/"))
 }
 
@@ -196,11 +220,11 @@ mod tests {
     #[test]
     fn regions_from_the_places_named() {
         assert_eq!(
-            find("观山湖区社区治理学校开班", "贵阳市观山湖区区委党校……", "").as_deref(),
+            find("观山湖区社区治理学校开班", "贵阳市观山湖区区委党校……", "", "").as_deref(),
             Some("贵州省/贵阳市/观山湖区")
         );
         assert_eq!(
-            find("社区微课堂", "西宁市城北区31个社区", "").as_deref(),
+            find("社区微课堂", "西宁市城北区31个社区", "", "").as_deref(),
             Some("青海省/西宁市/城北区")
         );
         assert_eq!(
