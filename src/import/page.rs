@@ -149,7 +149,19 @@ fn read_header(doc: &mut Document) {
             }
         }
         if info.author.is_none() {
-            info.author = field(&line, &["作者：", "作者:", "记者：", "记者:", "记者 ", "文/", "文／", "文 / "]);
+            info.author = field(
+                &line,
+                &[
+                    "作者：",
+                    "作者:",
+                    "记者：",
+                    "记者:",
+                    "记者 ",
+                    "文/",
+                    "文／",
+                    "文 / ",
+                ],
+            );
         }
     }
     if info.author.is_some() && info.author == info.outlet {

@@ -149,7 +149,11 @@ pub fn find(title: &str, lead: &str, body: &str, extra: &str) -> Option<String> 
     }
     let code = |i: usize| g.places[i].code.as_str();
     let named = |weight: &HashMap<usize, f64>, c: &str| {
-        g.by_code.get(c).and_then(|i| weight.get(i)).copied().unwrap_or(0.0)
+        g.by_code
+            .get(c)
+            .and_then(|i| weight.get(i))
+            .copied()
+            .unwrap_or(0.0)
     };
     // A district sharing its name with others counts only where its city or province is named.
     let ambiguous: Vec<usize> = weight
@@ -220,7 +224,13 @@ mod tests {
     #[test]
     fn regions_from_the_places_named() {
         assert_eq!(
-            find("观山湖区社区治理学校开班", "贵阳市观山湖区区委党校……", "", "").as_deref(),
+            find(
+                "观山湖区社区治理学校开班",
+                "贵阳市观山湖区区委党校……",
+                "",
+                ""
+            )
+            .as_deref(),
             Some("贵州省/贵阳市/观山湖区")
         );
         assert_eq!(
