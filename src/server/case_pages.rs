@@ -146,8 +146,27 @@ fn form_page(status: StatusCode, forms: Vec<FormView>, upload: bool) -> Response
 /// A submitted form: field pairs in order (topics, headings and bodies repeat).
 type Pairs = Vec<(String, String)>;
 
-/// The draft a form describes, and the version it was based on; `Err` is what to tell the user.
+/// The draft a form describes, and the version and id it carries; `Err` is what to tell the
+/// user.
 fn draft_from(pairs: &Pairs) -> Result<(Draft, String, String), String> {
+    let (draft, problem) = read_form(pairs);
+    match problem {
+        Some(p) => Err(p),
+        None => Ok((draft, field(pairs, "version"), field(pairs, "id"))),
+    }
+}
+
+fn field(pairs: &Pairs, k: &str) -> String {
+    pairs
+        .iter()
+        .find(|(key, _)| key == k)
+        .map(|(_, v)| v.trim().to_string())
+        .unwrap_or_default()
+}
+
+/// The draft a form describes as far as it can be read, and the first problem with it.
+fn read_form(pairs: &Pairs) -> (Draft, Option<String>) {
+    let mut problem = None;
     let get = |k: &str| {
         pairs
             .iter()
@@ -164,14 +183,17 @@ fn draft_from(pairs: &Pairs) -> Result<(Draft, String, String), String> {
     };
     let title = get("title");
     if title.is_empty() {
-        return Err("请填写标题".into());
+        problem = Some("请填写标题".to_string());
     }
     let year = match get("year").trim_end_matches('年') {
         "" => None,
-        y => Some(
-            y.parse::<i64>()
-                .map_err(|_| format!("年份“{y}”应写成 2023 这样的四位数"))?,
-        ),
+        y => match y.parse::<i64>() {
+            Ok(y) => Some(y),
+            Err(_) => {
+                problem.get_or_insert(format!("年份“{y}”应写成 2023 这样的四位数"));
+                None
+            }
+        },
     };
     let kind = match get("kind").as_str() {
         "报道" => Some(CaseKind::Report),
@@ -207,7 +229,7 @@ fn draft_from(pairs: &Pairs) -> Result<(Draft, String, String), String> {
     }
     lead.extend(sections);
     if lead.is_empty() {
-        return Err("请至少填写一个小节（例如“做法”）".into());
+        problem.get_or_insert("请至少填写一个小节（例如“做法”）".to_string());
     }
     let draft = Draft {
         meta: CaseMeta {
@@ -227,7 +249,7 @@ fn draft_from(pairs: &Pairs) -> Result<(Draft, String, String), String> {
         topics_suggested: false,
         warnings: Vec::new(),
     };
-    Ok((draft, get("version"), get("id")))
+    (draft, problem)
 }
 
 /// `GET /cases/new`: the empty form, and the upload.
@@ -291,23 +313,9 @@ pub async fn create(
 
 /// The form again with what was typed and why it was not saved.
 fn refill(state: &AppState, pairs: &Pairs, action: String, message: String) -> Response {
-    let draft = draft_from(pairs).map(|d| d.0).unwrap_or_else(|_| Draft {
-        meta: CaseMeta {
-            title: pairs
-                .iter()
-                .find(|(k, _)| k == "title")
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default(),
-            ..CaseMeta::default()
-        },
-        ..Draft::default()
-    });
+    let (draft, _) = read_form(pairs);
     let mut view = view_of(state, &draft, action);
-    view.version = pairs
-        .iter()
-        .find(|(k, _)| k == "version")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
+    view.version = field(pairs, "version");
     view.editing = !view.version.is_empty();
     view.error = Some(message);
     form_page(StatusCode::BAD_REQUEST, vec![view], false)
