@@ -127,7 +127,11 @@ pub fn import(ctx: &Ctx, args: ImportArgs) -> Result<Outcome> {
 
     let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &serde_json::json!({ "cases": reports }))?;
+        #[derive(serde::Serialize)]
+        struct Out<'a> {
+            cases: &'a [CaseReport],
+        }
+        serde_json::to_writer_pretty(&mut out, &Out { cases: &reports })?;
         writeln!(out)?;
     } else {
         for r in &reports {

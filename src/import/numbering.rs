@@ -35,7 +35,7 @@ fn arabic_len(s: &str) -> usize {
 pub fn heading_rank(line: &str) -> Option<Rank> {
     let l = line.trim();
     let n = l.chars().count();
-    if n < 2 || n > 60 {
+    if !(2..=60).contains(&n) {
         return None;
     }
     if let Some(rank) = case_or_part(l) {

@@ -223,33 +223,40 @@ mod tests {
 
     #[test]
     fn regions_from_the_places_named() {
+        let f = |t, l, b, e| find(t, l, b, e);
         assert_eq!(
-            find(
-                "观山湖区社区治理学校开班",
-                "贵阳市观山湖区区委党校……",
-                "",
-                ""
-            )
-            .as_deref(),
+            f("观山湖区社区治理学校开班", "贵阳市观山湖区区委党校……", "", "").as_deref(),
             Some("贵州省/贵阳市/观山湖区")
         );
         assert_eq!(
-            find("社区微课堂", "西宁市城北区31个社区", "", "").as_deref(),
+            f("社区微课堂", "西宁市城北区31个社区", "", "").as_deref(),
             Some("青海省/西宁市/城北区")
         );
         assert_eq!(
-            find("海淀区书记工作室", "北京市海淀区", "").as_deref(),
+            f("海淀区书记工作室", "北京市海淀区", "", "").as_deref(),
             Some("北京市/海淀区")
         );
         // 朝阳区 alone is ambiguous (Beijing, Changchun): the city decides.
         assert_eq!(
-            find("", "长春市朝阳区某社区", "").as_deref(),
+            f("", "长春市朝阳区某社区", "", "").as_deref(),
             Some("吉林省/长春市/朝阳区")
         );
+        assert_eq!(f("朝阳区议事会", "", "", ""), None);
         assert_eq!(
-            find("武汉社区书记提能计划", "", "湖北武汉").as_deref(),
+            f("宝山区实训课堂", "", "", "来源：上海基层党建").as_deref(),
+            Some("上海市/宝山区")
+        );
+        // A district named once in passing does not narrow an article about its city.
+        assert_eq!(
+            f(
+                "武汉市社区书记提能计划",
+                "在武汉社区学院，江汉区一位书记……",
+                "武汉市1531名书记",
+                ""
+            )
+            .as_deref(),
             Some("湖北省/武汉市")
         );
-        assert_eq!(find("停车难", "小区车位少", ""), None);
+        assert_eq!(f("停车难", "小区车位少", "", ""), None);
     }
 }
