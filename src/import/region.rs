@@ -225,7 +225,13 @@ mod tests {
     fn regions_from_the_places_named() {
         let f = |t, l, b, e| find(t, l, b, e);
         assert_eq!(
-            f("观山湖区社区治理学校开班", "贵阳市观山湖区区委党校……", "", "").as_deref(),
+            f(
+                "观山湖区社区治理学校开班",
+                "贵阳市观山湖区区委党校……",
+                "",
+                ""
+            )
+            .as_deref(),
             Some("贵州省/贵阳市/观山湖区")
         );
         assert_eq!(
