@@ -1,7 +1,7 @@
 //! Bringing case write-ups in: Word compilations (.docx), saved web pages (.html) and copied
 //! text (.txt, .md) become case drafts ([`Draft`]) and then case files in the corpus.
 //!
-//! - [`docx`], [`html`], [`text`]: one reader per format, each producing a [`Document`] (blocks
+//! - [`docx`], [`html`] (with `html_meta`), [`text`]: one reader per format, each producing a [`Document`] (blocks
 //!   in reading order and what the file says about itself); [`encoding`] decodes pages and
 //!   texts (UTF-8, GB18030/GBK);
 //! - [`clean`], [`page`]: text tidied for the analyzer, page chrome and spam removed;
@@ -18,6 +18,7 @@ pub mod encoding;
 mod error;
 pub mod fields;
 pub mod html;
+mod html_meta;
 pub mod numbering;
 pub mod page;
 pub mod region;
