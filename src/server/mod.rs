@@ -15,9 +15,11 @@
 
 pub mod access;
 mod api;
+mod case_pages;
 pub mod error;
 pub mod extract;
 mod links;
+pub mod live;
 mod packet_ops;
 mod packet_pages;
 mod packets;
@@ -67,6 +69,7 @@ struct Inner {
     library: Library,
     packets: PacketStore,
     access: WriteAccess,
+    live: live::Live,
 }
 
 /// Service settings beyond the library.
@@ -97,6 +100,7 @@ impl AppState {
                 library,
                 packets: PacketStore::new(options.packets),
                 access: options.access,
+                live: live::Live::default(),
             }),
         }
     }
@@ -116,6 +120,10 @@ impl AppState {
 
     fn library(&self) -> &Library {
         &self.inner.library
+    }
+
+    fn live(&self) -> &live::Live {
+        &self.inner.live
     }
 }
 
@@ -147,6 +155,21 @@ pub fn router(state: AppState) -> Router {
         .route("/api/{*rest}", get(api::not_found).post(api::not_found))
         .route("/", get(pages::search))
         .route("/cases/{id}", get(pages::case))
+        .route(
+            "/cases/new",
+            get(case_pages::new_form).post(case_pages::create),
+        )
+        .route(
+            "/cases/import",
+            post(case_pages::upload).layer(axum::extract::DefaultBodyLimit::max(
+                case_pages::MAX_UPLOAD_BYTES,
+            )),
+        )
+        .route(
+            "/cases/{id}/edit",
+            get(case_pages::edit_form).post(case_pages::save),
+        )
+        .route("/admin/status", get(live::status_page))
         .route(
             "/packets",
             get(packet_pages::list).post(packet_pages::create),
