@@ -160,7 +160,7 @@ pub fn import(ctx: &Ctx, args: ImportArgs) -> Result<Outcome> {
     }
     if !args.dry_run && !reports.is_empty() {
         ctx.say(format!("导入了 {} 个案例，正在更新索引…", reports.len()));
-        let report = ctx.run_index(&lib, false)?;
+        let report = ctx.run_index(&lib, &anli::index::IndexOptions::default())?;
         ctx.report_index(&report);
     } else if !args.json {
         ctx.say(format!(
