@@ -449,3 +449,162 @@ async fn secretary_searches_filters_and_reads_cases_in_chromium() {
     let _ = stop.send(());
     server.await.unwrap().unwrap();
 }
+
+/// A secretary adds a case with the "添加案例" form, finds it, and edits it from its page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secretary_adds_and_edits_a_case_in_chromium() {
+    let (Some(driver_bin), Some(browser)) = (
+        find_program(&["chromedriver"]),
+        find_program(&["chromium", "chromium-browser", "google-chrome"]),
+    ) else {
+        eprintln!("skipped: chromium and chromedriver are not installed (Debian: apt-get install chromium chromium-driver)");
+        return;
+    };
+    let f = Fixture::standard();
+    let state = indexed_state(f.library(), ServerOptions::local(f.packets()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(anli::server::serve(listener, state, async {
+        let _ = stopped.await;
+    }));
+    let port = free_port();
+    let _driver = Driver(
+        Command::new(driver_bin)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts"),
+    );
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": browser,
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1280,1600", "--no-first-run", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--lang=zh-CN"]
+        }),
+    );
+    let mut client = None;
+    for _ in 0..50 {
+        match ClientBuilder::rustls()
+            .unwrap()
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(c) => {
+                client = Some(c);
+                break;
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    }
+    let c = client.expect("connected to chromedriver");
+
+    c.goto(&base).await.unwrap();
+    let add = c.find(Locator::LinkText("添加案例")).await.unwrap();
+    click_and_wait(&c, &add).await;
+    let form = Locator::Css("form.case-edit");
+    let field = |name: &'static str| {
+        Locator::Css(match name {
+            "title" => "form.case-edit input[name=title]",
+            "year" => "form.case-edit input[name=year]",
+            _ => "form.case-edit input[name=region]",
+        })
+    };
+    c.find(field("title"))
+        .await
+        .unwrap()
+        .send_keys("楼道堆物清理：居民自己定公约")
+        .await
+        .unwrap();
+    c.find(field("region"))
+        .await
+        .unwrap()
+        .send_keys("浙江省/杭州市/西湖区")
+        .await
+        .unwrap();
+    c.find(field("year"))
+        .await
+        .unwrap()
+        .send_keys("2022")
+        .await
+        .unwrap();
+    c.find(Locator::Css(
+        "form.case-edit input[name=topics][value=消防安全]",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    // The second section box is 做法.
+    let bodies = c
+        .find_all(Locator::Css("form.case-edit textarea[name=body]"))
+        .await
+        .unwrap();
+    bodies[1]
+        .send_keys("楼组长牵头开议事会，大家定下“楼道公约”，每月清一次。")
+        .await
+        .unwrap();
+    let save = c
+        .find(form)
+        .await
+        .unwrap()
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap();
+    click_and_wait(&c, &save).await;
+    let h1 = c
+        .find(Locator::Css("article.case h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(h1, "楼道堆物清理：居民自己定公约");
+    let page = c.source().await.unwrap();
+    assert!(page.contains("楼道公约") && page.contains("浙江省/杭州市/西湖区"));
+
+    // Edit it from its page.
+    let edit = c.find(Locator::LinkText("编辑")).await.unwrap();
+    click_and_wait(&c, &edit).await;
+    let bodies = c
+        .find_all(Locator::Css("form.case-edit textarea[name=body]"))
+        .await
+        .unwrap();
+    let mut measures = None;
+    for b in bodies {
+        if b.prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+            .contains("楼道公约")
+        {
+            measures = Some(b);
+        }
+    }
+    let measures = measures.expect("the 做法 box holds the text");
+    measures.clear().await.unwrap();
+    measures
+        .send_keys("楼组长牵头开议事会，定下“楼道公约”，每两周清一次。")
+        .await
+        .unwrap();
+    let save = c
+        .find(Locator::Css("form.case-edit button[type=submit]"))
+        .await
+        .unwrap();
+    click_and_wait(&c, &save).await;
+    assert!(c.source().await.unwrap().contains("每两周清一次"));
+    let saved: Vec<_> = std::fs::read_dir(f.corpus().join("imported"))
+        .unwrap()
+        .collect();
+    assert_eq!(saved.len(), 1);
+
+    c.close().await.unwrap();
+    let _ = stop.send(());
+    server.await.unwrap().unwrap();
+}

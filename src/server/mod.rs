@@ -16,10 +16,12 @@
 
 pub mod access;
 mod api;
+mod case_pages;
 mod editor_view;
 pub mod error;
 pub mod extract;
 mod links;
+pub mod live;
 mod packet_editor;
 mod packet_ops;
 mod packet_pages;
@@ -73,6 +75,7 @@ struct Inner {
     library: Library,
     packets: PacketStore,
     access: WriteAccess,
+    live: live::Live,
 }
 
 /// Service settings beyond the library.
@@ -103,6 +106,7 @@ impl AppState {
                 library,
                 packets: PacketStore::new(options.packets),
                 access: options.access,
+                live: live::Live::default(),
             }),
         }
     }
@@ -122,6 +126,10 @@ impl AppState {
 
     fn library(&self) -> &Library {
         &self.inner.library
+    }
+
+    fn live(&self) -> &live::Live {
+        &self.inner.live
     }
 }
 
@@ -163,6 +171,21 @@ pub fn router(state: AppState) -> Router {
             "/cases/{id}/download/{format}",
             get(packet_pages::case_download),
         )
+        .route(
+            "/cases/new",
+            get(case_pages::new_form).post(case_pages::create),
+        )
+        .route(
+            "/cases/import",
+            post(case_pages::upload).layer(axum::extract::DefaultBodyLimit::max(
+                case_pages::MAX_UPLOAD_BYTES,
+            )),
+        )
+        .route(
+            "/cases/{id}/edit",
+            get(case_pages::edit_form).post(case_pages::save),
+        )
+        .route("/admin/status", get(live::status_page))
         .route(
             "/packets",
             get(packet_pages::list).post(packet_pages::create),

@@ -23,6 +23,8 @@ pub fn env() -> &'static Environment<'static> {
             ("packet_new.html", include_str!("templates/packet_new.html")),
             ("new_form.html", include_str!("templates/new_form.html")),
             ("login.html", include_str!("templates/login.html")),
+            ("case_form.html", include_str!("templates/case_form.html")),
+            ("status.html", include_str!("templates/status.html")),
         ] {
             if let Err(e) = env.add_template(name, src) {
                 // A broken built-in template is a bug caught by the tests; keep serving the rest.
