@@ -29,6 +29,9 @@ fn form(uri: &str, pairs: &[(&str, &str)]) -> Request<Body> {
         .method("POST")
         .uri(uri)
         .header("host", "127.0.0.1")
+        // As a browser posts the page's forms: from this service's origin (a bare form post
+        // is refused, see tests/security.rs).
+        .header(header::ORIGIN, "http://127.0.0.1")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(Body::from(serde_urlencoded::to_string(pairs).unwrap()))
         .unwrap()
@@ -162,6 +165,7 @@ async fn an_upload_is_shown_as_drafts_to_review() {
         .method("POST")
         .uri("/cases/import")
         .header("host", "127.0.0.1")
+        .header(header::ORIGIN, "http://127.0.0.1")
         .header(
             header::CONTENT_TYPE,
             format!("multipart/form-data; boundary={boundary}"),

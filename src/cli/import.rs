@@ -10,7 +10,6 @@ use clap::{Args, ValueEnum};
 use anli::case::CaseKind;
 use anli::import::{self, write, CaseReport, Context, ImportError, ImportOptions};
 use anli::index::Progress;
-use anli::search::{SearchMode, SearchRequest};
 
 use super::ctx::Ctx;
 use super::output::Bar;
@@ -67,18 +66,7 @@ pub fn import(ctx: &Ctx, args: ImportArgs) -> Result<Outcome> {
         None
     };
     let guess = engine.as_ref().filter(|e| e.num_cases() > 0).map(|engine| {
-        Box::new(move |text: &str| {
-            let req = SearchRequest {
-                query: text.to_string(),
-                limit: 10,
-                mode: SearchMode::Hybrid,
-                ..SearchRequest::default()
-            };
-            engine
-                .search(&req)
-                .map(|r| r.topics_guess)
-                .unwrap_or_default()
-        }) as import::TopicGuesser<'_>
+        Box::new(move |text: &str| engine.guess_topics(text)) as import::TopicGuesser<'_>
     });
     let mut context = Context {
         topics: &lib.topics,

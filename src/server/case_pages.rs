@@ -24,7 +24,6 @@ use crate::case::corpus::parse_case;
 use crate::case::front_matter::valid_id;
 use crate::case::{CaseKind, CaseMeta};
 use crate::import::{self, write, Context, Draft, DraftSection, ImportError, ImportOptions};
-use crate::search::{SearchMode, SearchRequest};
 
 type PageWrite = WriteAllowed<PageError>;
 
@@ -466,18 +465,7 @@ pub async fn upload(
     let drafts = blocking(move || -> Result<Vec<Draft>, ImportError> {
         let lib = s.library();
         let engine = s.engine();
-        let guess: import::TopicGuesser<'_> = Box::new(move |text: &str| {
-            let req = SearchRequest {
-                query: text.to_string(),
-                limit: 10,
-                mode: SearchMode::Hybrid,
-                ..SearchRequest::default()
-            };
-            engine
-                .search(&req)
-                .map(|r| r.topics_guess)
-                .unwrap_or_default()
-        });
+        let guess: import::TopicGuesser<'_> = Box::new(move |text: &str| engine.guess_topics(text));
         let mut ctx = Context {
             topics: &lib.topics,
             analyzer: Some(&lib.analyzer),
