@@ -10,9 +10,9 @@ use minijinja::context;
 use serde::Serialize;
 
 use super::access::Caller;
+use super::editor_form::{ConflictView, Submitted};
 use super::error::ApiError;
 use super::links::packet_url;
-use super::packet_editor::{ConflictView, Submitted};
 use super::packet_ops::{blocking, PacketView};
 use super::templates::render;
 use super::AppState;

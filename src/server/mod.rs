@@ -17,6 +17,7 @@
 pub mod access;
 mod api;
 mod case_pages;
+mod editor_form;
 mod editor_view;
 pub mod error;
 pub mod extract;

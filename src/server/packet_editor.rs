@@ -19,13 +19,14 @@ use axum::Json;
 use serde::Serialize;
 
 use super::access::Caller;
+use super::editor_form::{ConflictView, Submitted};
 use super::editor_view::{render_editor, Overlay};
 use super::error::{ApiError, PageError};
 use super::extract::{AppForm, PagePath, PageQuery, WriteAllowed};
 use super::links::packet_url;
 use super::packet_ops::{self, blocking};
 use super::AppState;
-use crate::packet::{fingerprint, Applied, Field, FieldEdit, Packet, StoredPacket};
+use crate::packet::{fingerprint, Applied, Field, Packet, StoredPacket};
 
 /// What the page's address may say: a search to show, that the last save worked, a case just
 /// removed (offered for undoing).
@@ -131,65 +132,6 @@ fn safe_anchor(a: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// The editor form as submitted.
-#[derive(Debug, Default)]
-pub(super) struct Submitted {
-    op: String,
-    pub(super) edits: Vec<FieldEdit>,
-    pub(super) q: String,
-    add: String,
-    pub(super) copy_name: String,
-    pub(super) copy_title: String,
-    pub(super) rename: String,
-}
-
-impl Submitted {
-    fn parse(pairs: Vec<(String, String)>) -> Submitted {
-        let mut s = Submitted::default();
-        let mut bases: HashMap<String, String> = HashMap::new();
-        let mut texts: Vec<(Field, String)> = Vec::new();
-        for (k, v) in pairs {
-            match k.as_str() {
-                "op" => s.op = v,
-                "q" => s.q = v,
-                "add" => s.add = v,
-                "copy_name" => s.copy_name = v,
-                "copy_title" => s.copy_title = v,
-                "rename" => s.rename = v,
-                _ => {
-                    if let Some(key) = k.strip_prefix("base:") {
-                        bases.insert(key.to_string(), v);
-                    } else if let Some(field) = Field::from_key(&k) {
-                        texts.push((field, v));
-                    }
-                }
-            }
-        }
-        s.edits = texts
-            .into_iter()
-            .map(|(field, text)| FieldEdit {
-                base: bases.get(&field.key()).cloned(),
-                field,
-                text,
-            })
-            .collect();
-        s
-    }
-
-    /// The page as it was typed: every field with the base it was sent with.
-    fn as_typed(&self) -> HashMap<String, (String, String)> {
-        self.edits
-            .iter()
-            .map(|e| {
-                (
-                    e.field.key(),
-                    (e.text.clone(), e.base.clone().unwrap_or_default()),
-                )
-            })
-            .collect()
-    }
-}
-
 /// What an autosave gets back.
 #[derive(Debug, Serialize)]
 pub struct SaveAnswer {
@@ -201,17 +143,6 @@ pub struct SaveAnswer {
     bases: HashMap<String, String>,
     /// Fields not saved because someone else changed them meanwhile.
     conflicts: Vec<ConflictView>,
-}
-
-/// A conflict as the page shows it.
-#[derive(Debug, Clone, Serialize)]
-pub struct ConflictView {
-    pub key: String,
-    pub label: &'static str,
-    /// What was typed here (not saved).
-    pub yours: String,
-    /// What is saved now; `null` when the case is no longer in the packet.
-    pub theirs: Option<String>,
 }
 
 fn wants_json(headers: &HeaderMap) -> bool {
