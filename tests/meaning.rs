@@ -36,6 +36,7 @@ fn search(q: &str, mode: SearchMode, limit: usize, offset: usize) -> SearchResul
             offset,
             filters: Filters::default(),
             mode,
+            literal: false,
         })
         .unwrap()
 }
@@ -116,6 +117,7 @@ fn every_mode_pages_counts_and_facets_the_same_result_set() {
                     offset: 0,
                     filters: Filters::default(),
                     mode,
+                    literal: false,
                 })
                 .unwrap();
             let by_year: u64 = facets.year.iter().map(|f| f.count).sum();
@@ -138,6 +140,7 @@ fn every_mode_pages_counts_and_facets_the_same_result_set() {
                         ..Filters::default()
                     },
                     mode,
+                    literal: false,
                 })
                 .map_or(0, |r| r.total);
             assert_eq!(
