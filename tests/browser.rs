@@ -178,7 +178,7 @@ async fn secretary_searches_filters_and_reads_cases_in_chromium() {
         .unwrap();
     let mut clicked = false;
     for a in topic_links {
-        if a.text().await.unwrap() == "消防安全" {
+        if a.attr("value").await.unwrap().as_deref() == Some("消防安全") {
             a.click().await.unwrap();
             clicked = true;
             break;
@@ -196,7 +196,7 @@ async fn secretary_searches_filters_and_reads_cases_in_chromium() {
     }
 
     // 4. Open a case, then follow a similar case.
-    let title = c.find(Locator::Css("li.hit h3 a")).await.unwrap();
+    let title = c.find(Locator::Css("li.hit .hit-title a")).await.unwrap();
     let title_text = title.text().await.unwrap();
     title.click().await.unwrap();
     let h1 = c
