@@ -358,6 +358,7 @@ impl Engine {
                 lift: req.mode == SearchMode::Hybrid,
                 topics: None,
                 weights: fusion::Weights::for_query(query),
+                named: Some(&plan.topics),
             },
             &req.filters,
         )?;

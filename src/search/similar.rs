@@ -150,6 +150,7 @@ impl Engine {
                 lift: true,
                 topics: case.map(|c| c.1).filter(|t| !t.is_empty()),
                 weights,
+                named: None,
             },
             filters,
         )?;
