@@ -18,11 +18,6 @@ pub struct Topic {
     /// What residents and secretaries call it (`停车难`, `车位`).
     #[serde(default)]
     pub aliases: Vec<String>,
-    /// The topic is how community workers learn their trade (干部培训), not a problem residents
-    /// bring: its cases mention problems as lessons, so they rank behind the cases that solve
-    /// a problem unless the query names the topic itself.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub learning: bool,
 }
 
 #[derive(Deserialize)]
@@ -90,11 +85,6 @@ impl Topics {
     /// Topic names in file order.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.list.iter().map(|t| t.name.as_str())
-    }
-
-    /// Whether `name` is a topic about how community workers learn ([`Topic::learning`]).
-    pub fn is_learning(&self, name: &str) -> bool {
-        self.list.iter().any(|t| t.learning && t.name == name)
     }
 
     /// Whether `name` is a topic.

@@ -358,7 +358,6 @@ impl Engine {
                 lift: req.mode == SearchMode::Hybrid,
                 topics: None,
                 weights: fusion::Weights::for_query(query),
-                named: Some(&plan.topics),
             },
             &req.filters,
         )?;

@@ -46,18 +46,7 @@ pub(super) struct RankBy<'a> {
     pub topics: Option<&'a [String]>,
     /// How the two sides are fused.
     pub weights: fusion::Weights,
-    /// The topics the query names (by name or alias), when cases about how community workers
-    /// learn are to rank behind practical ones unless it names theirs; `None` leaves them be.
-    pub named: Option<&'a [String]>,
 }
-
-/// What the score of a case about how community workers learn (a training programme's report
-/// that mentions the problem as one of its lessons) is multiplied by when the query does not
-/// name its topic: it stays in the results, behind the cases that deal with the problem.
-pub const LEARNING_FACTOR: f32 = 0.5;
-/// …unless that topic has at least this share of the topic vote over the ranking's head: then
-/// the query is about learning, whatever words it uses.
-pub const LEARNING_DOMINANT: f64 = 0.5;
 
 /// One case of a ranking.
 #[derive(Debug, Clone, Copy)]
@@ -182,29 +171,6 @@ impl Engine {
                 docs.into_iter().map(|(d, _)| d).collect()
             }
         };
-        if let Some(named) = r.named {
-            // What the ranking as it stands says the query is about: when most of its head is
-            // about learning, the query is too (老书记带新人), named or not.
-            let before = TopicGuess::vote(
-                docs.iter()
-                    .take(fusion::VOTE_DEPTH)
-                    .map(|d| topics.main(d.addr)),
-            );
-            let mut moved = false;
-            for d in &mut docs {
-                let main = topics.main(d.addr);
-                if self.topics.is_learning(main)
-                    && !named.iter().any(|t| t == main)
-                    && before.share(main) < LEARNING_DOMINANT
-                {
-                    d.score *= LEARNING_FACTOR;
-                    moved = true;
-                }
-            }
-            if moved {
-                docs.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.addr.cmp(&b.addr)));
-            }
-        }
         let guess = match r.topics {
             Some(known) => TopicGuess::known(known),
             None => TopicGuess::vote(

@@ -150,7 +150,6 @@ impl Engine {
                 lift: true,
                 topics: case.map(|c| c.1).filter(|t| !t.is_empty()),
                 weights,
-                named: None,
             },
             filters,
         )?;
