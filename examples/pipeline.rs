@@ -6,8 +6,9 @@
 //! cargo run --release --example pipeline -- tantivy-jieba ../shared/bench/corpus /tmp/idx-peer
 //! ```
 //!
-//! `anli` is the product's pipeline (parse the Markdown cases, segment, index the full schema,
-//! commit). `tantivy-jieba` is what a tantivy user would write: tantivy-jieba's `JiebaTokenizer`,
+//! `anli` is the product's keyword pipeline (parse the Markdown cases, segment, index the full
+//! schema, commit; `anli index --keywords-only`); `anli-vectors` adds the meaning vectors of
+//! every case (`anli index` on a new index folder). `tantivy-jieba` is what a tantivy user would write: tantivy-jieba's `JiebaTokenizer`,
 //! one `IndexWriter` with a 50 MB budget, a title and a body field.
 
 use std::path::Path;
@@ -36,7 +37,7 @@ fn main() {
     }
     let args: Vec<String> = std::env::args().collect();
     let (Some(which), Some(corpus), Some(index)) = (args.get(1), args.get(2), args.get(3)) else {
-        eprintln!("usage: pipeline anli|tantivy-jieba CORPUS_DIR INDEX_DIR");
+        eprintln!("usage: pipeline anli|anli-vectors|tantivy-jieba CORPUS_DIR INDEX_DIR");
         std::process::exit(2);
     };
     let corpus = Path::new(corpus);
@@ -53,14 +54,15 @@ fn main() {
         .sum();
     let started = Instant::now();
     let (docs, bytes) = match which.as_str() {
-        "anli" => {
+        "anli" | "anli-vectors" => {
             let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema");
             let lib = anli::Library::open(corpus, index, &schema).expect("library");
             let report = lib
                 .index(
                     &anli::index::IndexOptions {
                         full: true,
-                        threads: 0,
+                        keywords_only: which == "anli",
+                        ..Default::default()
                     },
                     &anli::index::NoProgress,
                 )

@@ -13,6 +13,7 @@ pub mod case;
 pub mod embed;
 pub mod error;
 pub mod eval;
+pub mod import;
 pub mod index;
 pub mod packet;
 pub mod render;

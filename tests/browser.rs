@@ -50,6 +50,17 @@ async fn click_and_wait(c: &fantoccini::Client, target: &fantoccini::elements::E
     panic!("the page did not change after the click");
 }
 
+/// Wait (up to 10 s) until `script` returns true in the page.
+async fn until(c: &fantoccini::Client, script: &str) {
+    for _ in 0..400 {
+        if c.execute(script, vec![]).await.ok() == Some(serde_json::Value::Bool(true)) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("not true after 10 s: {script}");
+}
+
 fn screenshot_dir() -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
@@ -255,6 +266,18 @@ async fn secretary_searches_filters_and_reads_cases_in_chromium() {
         .await
         .unwrap();
     click_and_wait(&c, &button).await;
+    // The new-packet form asks for the title first, prefilled from the search.
+    let title = c
+        .wait()
+        .for_element(Locator::Css("form.new-packet input[name=title]"))
+        .await
+        .unwrap();
+    assert_eq!(title.prop("value").await.unwrap().unwrap(), "加装电梯专题");
+    let create = c
+        .find(Locator::Css("form.new-packet button"))
+        .await
+        .unwrap();
+    click_and_wait(&c, &create).await;
     let notice = c.wait().for_element(Locator::Css(".notice")).await.unwrap();
     assert!(notice.text().await.unwrap().contains("已加入案例包"));
     // The picker now has that packet selected; add the second case to it.
@@ -273,28 +296,102 @@ async fn secretary_searches_filters_and_reads_cases_in_chromium() {
         .unwrap();
     let items = c.find_all(Locator::Css("li.pcase")).await.unwrap();
     assert_eq!(items.len(), 2, "both cases are in the packet");
-    let note = items[0]
-        .find(Locator::Css("form.note textarea"))
+    // Notes in both cases, typed one after the other: each is saved as it is left, and the
+    // bar says 已保存. Nothing typed is lost (the issue: saving note 4 reset note 3).
+    let note1 = "先请学员读背景，再分组讨论一楼住户的顾虑。";
+    let note2 = "这个案例重点看分摊办法。";
+    let box1 = items[0].find(Locator::Css(".note textarea")).await.unwrap();
+    box1.send_keys(note1).await.unwrap();
+    let box2 = items[1].find(Locator::Css(".note textarea")).await.unwrap();
+    box2.click().await.unwrap();
+    box2.send_keys(note2).await.unwrap();
+    c.find(Locator::Css("h1"))
+        .await
+        .unwrap()
+        .click()
         .await
         .unwrap();
-    note.send_keys("先请学员读背景，再分组讨论一楼住户的顾虑。")
-        .await
-        .unwrap();
-    let save = items[0]
-        .find(Locator::Css("form.note button"))
-        .await
-        .unwrap();
-    click_and_wait(&c, &save).await;
-    let up = c
-        .wait()
-        .for_element(Locator::Css("li.pcase button.up"))
-        .await
-        .unwrap();
-    click_and_wait(&c, &up).await;
+    until(
+        &c,
+        "return document.getElementById('save-status').textContent.startsWith('已保存')",
+    )
+    .await;
+    let saved = c.find(Locator::Css("#save-status")).await.unwrap();
+    assert!(saved.text().await.unwrap().starts_with("已保存"));
+    c.refresh().await.unwrap();
     c.wait()
         .for_element(Locator::Css("li.pcase"))
         .await
         .unwrap();
+    let values = c
+        .execute(
+            "return [...document.querySelectorAll('li.pcase .note textarea')].map(t => t.value)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        values,
+        serde_json::json!([note1, note2]),
+        "both notes saved"
+    );
+    // 移除 answers in place (the page does not jump); 撤销 brings the case back with its note.
+    c.execute("window.scrollTo(0, 300); window.__stay = 1", vec![])
+        .await
+        .unwrap();
+    let remove = format!("li.pcase[data-id='{second_id}'] button.remove");
+    c.find(Locator::Css(&remove))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(&c, "return !!document.querySelector('.notice .undo')").await;
+    let stayed = c
+        .execute(
+            "return [window.__stay, document.querySelectorAll('li.pcase').length]",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        stayed,
+        serde_json::json!([1, 1]),
+        "same page, one case left"
+    );
+    c.find(Locator::Css(".notice .undo"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(
+        &c,
+        "return document.querySelectorAll('li.pcase').length == 2",
+    )
+    .await;
+    let restored = c
+        .execute(
+            &format!(
+                "return document.querySelector(\"li.pcase[data-id='{second_id}'] textarea\").value"
+            ),
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(restored, serde_json::json!(note2), "the note came back");
+    let up = format!("li.pcase[data-id='{second_id}'] button.up");
+    c.find(Locator::Css(&up))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(
+        &c,
+        &format!("return document.querySelector('li.pcase').dataset.id == '{second_id}'"),
+    )
+    .await;
     let order: Vec<String> = {
         let mut v = Vec::new();
         for li in c.find_all(Locator::Css("li.pcase")).await.unwrap() {
@@ -343,10 +440,169 @@ async fn secretary_searches_filters_and_reads_cases_in_chromium() {
         all.contains("先请学员读背景，再分组讨论一楼住户的顾虑。"),
         "the note is in the handout"
     );
-    assert!(
-        all.contains(&format!("案例编号：{second_id}, {first_id}")),
-        "{all}"
+    // The ids only in the 资料说明 block at the end, in the packet's order.
+    let about = &all[all.find("资料说明").expect(&all)..];
+    let (at2, at1) = (about.find(&second_id), about.find(&first_id));
+    assert!(at2.is_some() && at1.is_some() && at2 < at1, "{about}");
+
+    c.close().await.unwrap();
+    let _ = stop.send(());
+    server.await.unwrap().unwrap();
+}
+
+/// A secretary adds a case with the "添加案例" form, finds it, and edits it from its page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secretary_adds_and_edits_a_case_in_chromium() {
+    let (Some(driver_bin), Some(browser)) = (
+        find_program(&["chromedriver"]),
+        find_program(&["chromium", "chromium-browser", "google-chrome"]),
+    ) else {
+        eprintln!("skipped: chromium and chromedriver are not installed (Debian: apt-get install chromium chromium-driver)");
+        return;
+    };
+    let f = Fixture::standard();
+    let state = indexed_state(f.library(), ServerOptions::local(f.packets()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(anli::server::serve(listener, state, async {
+        let _ = stopped.await;
+    }));
+    let port = free_port();
+    let _driver = Driver(
+        Command::new(driver_bin)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts"),
     );
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": browser,
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1280,1600", "--no-first-run", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--lang=zh-CN"]
+        }),
+    );
+    let mut client = None;
+    for _ in 0..50 {
+        match ClientBuilder::rustls()
+            .unwrap()
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(c) => {
+                client = Some(c);
+                break;
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    }
+    let c = client.expect("connected to chromedriver");
+
+    c.goto(&base).await.unwrap();
+    let add = c.find(Locator::LinkText("添加案例")).await.unwrap();
+    click_and_wait(&c, &add).await;
+    let form = Locator::Css("form.case-edit");
+    let field = |name: &'static str| {
+        Locator::Css(match name {
+            "title" => "form.case-edit input[name=title]",
+            "year" => "form.case-edit input[name=year]",
+            _ => "form.case-edit input[name=region]",
+        })
+    };
+    c.find(field("title"))
+        .await
+        .unwrap()
+        .send_keys("楼道堆物清理：居民自己定公约")
+        .await
+        .unwrap();
+    c.find(field("region"))
+        .await
+        .unwrap()
+        .send_keys("浙江省/杭州市/西湖区")
+        .await
+        .unwrap();
+    c.find(field("year"))
+        .await
+        .unwrap()
+        .send_keys("2022")
+        .await
+        .unwrap();
+    c.find(Locator::Css(
+        "form.case-edit input[name=topics][value=消防安全]",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    // The second section box is 做法.
+    let bodies = c
+        .find_all(Locator::Css("form.case-edit textarea[name=body]"))
+        .await
+        .unwrap();
+    bodies[1]
+        .send_keys("楼组长牵头开议事会，大家定下“楼道公约”，每月清一次。")
+        .await
+        .unwrap();
+    let save = c
+        .find(form)
+        .await
+        .unwrap()
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap();
+    click_and_wait(&c, &save).await;
+    let h1 = c
+        .find(Locator::Css("article.case h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(h1, "楼道堆物清理：居民自己定公约");
+    let page = c.source().await.unwrap();
+    assert!(page.contains("楼道公约") && page.contains("浙江省/杭州市/西湖区"));
+
+    // Edit it from its page.
+    let edit = c.find(Locator::LinkText("编辑")).await.unwrap();
+    click_and_wait(&c, &edit).await;
+    let bodies = c
+        .find_all(Locator::Css("form.case-edit textarea[name=body]"))
+        .await
+        .unwrap();
+    let mut measures = None;
+    for b in bodies {
+        if b.prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+            .contains("楼道公约")
+        {
+            measures = Some(b);
+        }
+    }
+    let measures = measures.expect("the 做法 box holds the text");
+    measures.clear().await.unwrap();
+    measures
+        .send_keys("楼组长牵头开议事会，定下“楼道公约”，每两周清一次。")
+        .await
+        .unwrap();
+    let save = c
+        .find(Locator::Css("form.case-edit button[type=submit]"))
+        .await
+        .unwrap();
+    click_and_wait(&c, &save).await;
+    assert!(c.source().await.unwrap().contains("每两周清一次"));
+    let saved: Vec<_> = std::fs::read_dir(f.corpus().join("imported"))
+        .unwrap()
+        .collect();
+    assert_eq!(saved.len(), 1);
 
     c.close().await.unwrap();
     let _ = stop.send(());

@@ -320,3 +320,28 @@ fn phrase_positions_survive_search_mode_tokens() {
     // The fixture says “老楼加装电梯” only in its summary.
     assert_eq!(n, 1);
 }
+
+#[test]
+fn files_with_problems_are_reported_on_every_run_and_a_clean_corpus_is_not_reread() {
+    let f = Fixture::standard();
+    let l = lib(&f);
+    index(&l);
+    f.write(
+        "broken.md",
+        "---\nid: broken-01\ntitle: 未知主题\ntopics: [天气]\n---\n正文\n",
+    );
+    // The problem is reported by the run that finds it and by every later run while it lasts,
+    // even though nothing changed in between.
+    for _ in 0..2 {
+        let r = index(&l);
+        assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+        assert_eq!(r.total, 3);
+    }
+    f.remove("broken.md");
+    let r = index(&l);
+    assert!(r.errors.is_empty());
+    // A clean, unchanged corpus: the run answers from the index's record, every case unchanged.
+    let r = index(&l);
+    assert_eq!((r.added, r.unchanged, r.total), (0, 3, 3));
+    assert_eq!(l.freshness().unwrap(), Freshness::Fresh);
+}

@@ -247,3 +247,49 @@ fn residents_messages_dev_set_meets_its_floors() {
     assert!(hybrid.title.p5 > keyword.title.p5 + 0.15);
     assert!(hybrid.text.p5 > keyword.text.p5 + 0.15);
 }
+
+#[test]
+fn a_keyword_only_build_is_completed_with_vectors_by_the_next_run() {
+    let f = Fixture::standard();
+    let lib: Library = f.library();
+    let keywords_only = anli::index::IndexOptions {
+        keywords_only: true,
+        ..Default::default()
+    };
+    let first = lib.index(&keywords_only, &anli::index::NoProgress).unwrap();
+    assert_eq!((first.added, first.encoded), (3, 0));
+    // Searchable by its words at once.
+    let engine = anli::Engine::open(&lib).unwrap();
+    let request = |q: &str, mode| anli::search::SearchRequest {
+        query: q.into(),
+        limit: 10,
+        offset: 0,
+        filters: Default::default(),
+        mode,
+        literal: false,
+    };
+    let found = engine
+        .search(&request("错时停车", anli::search::SearchMode::Keyword))
+        .unwrap();
+    assert_eq!(found.hits[0].id, "parking-test-01");
+    assert!(engine.meta().vectors_pending);
+    // Another keyword-only run has nothing to do; a normal run computes every vector, the
+    // keyword commit coming first.
+    let again = lib.index(&keywords_only, &anli::index::NoProgress).unwrap();
+    assert_eq!((again.unchanged, again.encoded), (3, 0));
+    let done = lib
+        .index(&Default::default(), &anli::index::NoProgress)
+        .unwrap();
+    assert_eq!(done.encoded, 3, "{done:?}");
+    assert!(done.rebuilt.is_some());
+    assert!(done.keyword_elapsed <= done.elapsed);
+    let engine = anli::Engine::open(&lib).unwrap();
+    assert!(!engine.meta().vectors_pending);
+    let meaning = engine
+        .search(&request(
+            "晚上下班回来小区里找不到地方放车",
+            anli::search::SearchMode::Meaning,
+        ))
+        .unwrap();
+    assert_eq!(meaning.hits[0].id, "parking-test-01", "{meaning:#?}");
+}

@@ -116,10 +116,13 @@ fn instructor_builds_a_packet_from_the_command_line() {
     }
     let md = std::fs::read_to_string(cwd.join("停车专题.md")).unwrap();
     assert!(md.starts_with("# 停车难专题\n"), "{md}");
-    assert!(
-        md.contains("案例编号：ebike-test-01, parking-test-01"),
-        "{md}"
+    // The ids in the 资料说明 block at the end, in the packet's order.
+    let about = &md[md.find("**资料说明**").expect(&md)..];
+    let (e, p) = (
+        about.find("：ebike-test-01"),
+        about.find("：parking-test-01"),
     );
+    assert!(e.is_some() && p.is_some() && e < p, "{md}");
     let html = std::fs::read_to_string(cwd.join("停车专题.html")).unwrap();
     assert!(html.contains("<h2>案例 2　借单位大院错时停车，缓解老旧小区停车难</h2>"));
     let paras = docx_paragraphs(&std::fs::read(cwd.join("停车专题.docx")).unwrap());

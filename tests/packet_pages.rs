@@ -31,7 +31,7 @@ async fn the_page_forms_add_from_results_and_edit_the_packet() {
     assert_eq!(s, StatusCode::OK);
     let page = String::from_utf8_lossy(&b);
     assert!(page.contains("action=\"/packets/add\""), "{page}");
-    // No packet chosen: a new one named after the search; back to the results with a notice.
+    // No packet chosen: the new-packet form, titled after the search, before anything is made.
     let res = app
         .clone()
         .oneshot(form(
@@ -45,9 +45,31 @@ async fn the_page_forms_add_from_results_and_edit_the_packet() {
         .to_str()
         .unwrap()
         .to_string();
+    assert!(to.starts_with("/new-packet?"), "{to}");
+    let (s, _, b) = send(&app, "GET", &to, &[], None).await;
+    assert_eq!(s, StatusCode::OK);
+    let page = String::from_utf8_lossy(&b).to_string();
+    assert!(
+        page.contains("value=\"停车专题\""),
+        "title prefilled: {page}"
+    );
+    let create = "name=%E5%81%9C%E8%BD%A6&title=%E5%81%9C%E8%BD%A6%E4%B8%93%E9%A2%98&id=parking-test-01&back=%2F%3Fq%3D%E5%81%9C%E8%BD%A6";
+    let res = app.clone().oneshot(form("/packets", create)).await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let to = res.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string();
     assert!(to.starts_with("/?q=") && to.contains("added="), "{to}");
     let (_, _, b) = send(&app, "GET", &to, &[], None).await;
     assert!(String::from_utf8_lossy(&b).contains("已加入案例包「停车」"));
+    // The same name twice: refused, the form back with a free name filled in.
+    let res = app.clone().oneshot(form("/packets", create)).await.unwrap();
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let body = res.into_body().collect().await.unwrap().to_bytes();
+    let page = String::from_utf8_lossy(&body);
+    assert!(page.contains("已经有名为“停车”的案例包了"), "{page}");
+    assert!(page.contains("value=\"停车-2\""), "{page}");
     // An outside `back` is not followed.
     for back in [
         "https%3A%2F%2Fevil.example%2F",
@@ -66,44 +88,182 @@ async fn the_page_forms_add_from_results_and_edit_the_packet() {
         assert!(to.starts_with("/packets/"), "{back}: {to}");
     }
 
-    // Edit through the packet page's forms.
+    // The editor: one form; any button saves every note typed.
     let url = format!("/packets/{}", path("停车"));
-    for body in [
-        "action=up&id=ebike-test-01",
-        "action=note&id=ebike-test-01&note=%E5%85%88%E8%AF%BB%E8%BF%99%E4%B8%AA",
-        "action=add&id=elevator-test-01",
-    ] {
-        let res = app.clone().oneshot(form(&url, body)).await.unwrap();
-        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{body}");
-    }
-    let (_, v) = json(
-        &app,
-        "GET",
-        &format!("/api/packets/{}", path("停车")),
-        &[],
-        None,
-    )
-    .await;
+    let api = format!("/api/packets/{}", path("停车"));
+    let fp = anli::packet::fingerprint;
+    let enc = |pairs: &[(&str, String)]| serde_urlencoded::to_string(pairs).unwrap();
+    let notes = |a: &str, b: &str, base: &str| {
+        vec![
+            ("note:parking-test-01", a.to_string()),
+            ("base:note:parking-test-01", fp(base)),
+            ("note:ebike-test-01", b.to_string()),
+            ("base:note:ebike-test-01", fp(base)),
+        ]
+    };
+    let mut body = notes("先读背景", "再看协议", "");
+    body.push(("op", "up:ebike-test-01".into()));
+    let res = app.clone().oneshot(form(&url, &enc(&body))).await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let to = res.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        to.contains("saved=1") && to.ends_with("#c-ebike-test-01"),
+        "{to}"
+    );
+    let (_, v) = json(&app, "GET", &api, &[], None).await;
     let ids: Vec<&str> = v["cases"]
         .as_array()
         .unwrap()
         .iter()
         .map(|c| c["id"].as_str().unwrap())
         .collect();
-    assert_eq!(
-        ids,
-        ["ebike-test-01", "parking-test-01", "elevator-test-01"]
-    );
-    assert_eq!(v["cases"][0]["note"], "先读这个");
-    // A stale whole-packet form is refused with a clear page, not applied.
-    let res = app
-        .clone()
-        .oneshot(form(&url, "action=meta&version=old&title=X&questions="))
-        .await
-        .unwrap();
+    assert_eq!(ids, ["ebike-test-01", "parking-test-01"]);
+    assert_eq!(v["cases"][0]["note"], "再看协议");
+    assert_eq!(v["cases"][1]["note"], "先读背景");
+    let (_, _, b) = send(&app, "GET", &to, &[], None).await;
+    assert!(String::from_utf8_lossy(&b).contains(">已保存<"));
+
+    // A page opened before that save: the clashing note comes back with both texts and is
+    // not saved; the other one, changed only here, is.
+    let mut body = notes("先读背景", "我的按语", "");
+    body[0].1 = "先读背景，补一句".into();
+    body[1].1 = fp("先读背景");
+    body.push(("op", "save".into()));
+    let res = app.clone().oneshot(form(&url, &enc(&body))).await.unwrap();
     assert_eq!(res.status(), StatusCode::CONFLICT);
-    let body = res.into_body().collect().await.unwrap().to_bytes();
-    assert!(String::from_utf8_lossy(&body).contains("刚被别人修改过"));
+    let page = res.into_body().collect().await.unwrap().to_bytes();
+    let page = String::from_utf8_lossy(&page);
+    assert!(
+        page.contains(">我的按语</textarea>"),
+        "typed text kept: {page}"
+    );
+    assert!(
+        page.contains("<blockquote>再看协议</blockquote>"),
+        "theirs shown"
+    );
+    let (_, v) = json(&app, "GET", &api, &[], None).await;
+    assert_eq!(v["cases"][0]["note"], "再看协议");
+    assert_eq!(v["cases"][1]["note"], "先读背景，补一句");
+
+    // Saving as a field is left (the page's script): JSON, with the next bases.
+    let mut body = notes("先读背景，补一句", "再看协议，第二版", "");
+    body[1].1 = fp("先读背景，补一句");
+    body[3].1 = fp("再看协议");
+    body.push(("op", "save".into()));
+    let mut req = form(&url, &enc(&body));
+    req.headers_mut()
+        .insert(header::ACCEPT, "application/json".parse().unwrap());
+    let res = app.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let a: serde_json::Value =
+        serde_json::from_slice(&res.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert_eq!(a["bases"]["note:ebike-test-01"], fp("再看协议，第二版"));
+    assert!(
+        a["conflicts"].as_array().unwrap().is_empty() && a["saved_at"].is_string(),
+        "{a}"
+    );
+    // A note too long: a JSON error, nothing saved.
+    let body = enc(&[
+        ("op", "save".into()),
+        ("note:ebike-test-01", "长".repeat(6000)),
+    ]);
+    let mut req = form(&url, &body);
+    req.headers_mut()
+        .insert(header::ACCEPT, "application/json".parse().unwrap());
+    let res = app.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let e: serde_json::Value =
+        serde_json::from_slice(&res.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert_eq!(e["code"], "bad_edit", "{e}");
+    assert!(e["message"].as_str().unwrap().contains("教师按"), "{e}");
+
+    // 移除 can be undone, the note with it.
+    let body = enc(&[("op", "remove:ebike-test-01".into())]);
+    let res = app.clone().oneshot(form(&url, &body)).await.unwrap();
+    let to = res.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(to.contains("removed=ebike-test-01"), "{to}");
+    let (_, _, b) = send(&app, "GET", &to, &[], None).await;
+    let page = String::from_utf8_lossy(&b);
+    assert!(
+        page.contains("value=\"restore:ebike-test-01\" class=\"undo\""),
+        "{page}"
+    );
+    let body = enc(&[("op", "restore:ebike-test-01".into())]);
+    let res = app.clone().oneshot(form(&url, &body)).await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, v) = json(&app, "GET", &api, &[], None).await;
+    assert_eq!(v["cases"][0]["id"], "ebike-test-01");
+    assert_eq!(v["cases"][0]["note"], "再看协议，第二版");
+
+    // Search on the packet page and add a result in place.
+    let body = enc(&[("op", "search".into()), ("q", "电梯".into())]);
+    let res = app.clone().oneshot(form(&url, &body)).await.unwrap();
+    let to = res.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(to.ends_with("#search"), "{to}");
+    let (_, _, b) = send(&app, "GET", &to, &[], None).await;
+    let page = String::from_utf8_lossy(&b);
+    assert!(page.contains("value=\"add:elevator-test-01\""), "{page}");
+    let body = enc(&[("op", "add:elevator-test-01".into()), ("q", "电梯".into())]);
+    app.clone().oneshot(form(&url, &body)).await.unwrap();
+    let (_, v) = json(&app, "GET", &api, &[], None).await;
+    assert_eq!(v["cases"].as_array().unwrap().len(), 3);
+
+    // Copy, then rename onto a taken name (refused with a free one).
+    let body = enc(&[
+        ("op", "copy".into()),
+        ("copy_name", "停车二期".into()),
+        ("copy_title", "停车难专题（二期）".into()),
+    ]);
+    let res = app.clone().oneshot(form(&url, &body)).await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (s, v) = json(
+        &app,
+        "GET",
+        &format!("/api/packets/{}", path("停车二期")),
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["title"], "停车难专题（二期）");
+    assert_eq!(v["cases"][0]["note"], "再看协议，第二版");
+    let body = enc(&[("op", "rename".into()), ("rename", "停车二期".into())]);
+    let res = app.clone().oneshot(form(&url, &body)).await.unwrap();
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let page = res.into_body().collect().await.unwrap().to_bytes();
+    assert!(String::from_utf8_lossy(&page).contains("停车二期-2"));
+
+    // One case as a Word file, for trainees.
+    let (s, h, b) = send(
+        &app,
+        "GET",
+        "/cases/parking-test-01/download/docx?edition=student",
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let cd = h[header::CONTENT_DISPOSITION].to_str().unwrap();
+    assert!(cd.contains(".docx"), "{cd}");
+    assert!(b.starts_with(b"PK"), "a zip");
+    let (s, _, _) = send(
+        &app,
+        "GET",
+        "/cases/parking-test-01/download/docx?edition=pupil",
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
     // The missing case shows as missing on the page.
     f.remove("elevator.md");
     let app2 = self::app(&f, WriteAccess::local());

@@ -61,7 +61,7 @@ impl Ctx {
                     _ => "案例有改动，正在更新索引…",
                 };
                 self.say(why);
-                match self.run_index(&lib, false) {
+                match self.run_index(&lib, &IndexOptions::default()) {
                     Ok(report) => self.report_index(&report),
                     Err(Error::IndexLocked { .. }) if other != Freshness::Missing => {
                         self.say("另一个 anli 正在更新索引，先用现有索引检索。");
@@ -74,9 +74,9 @@ impl Ctx {
     }
 
     /// Index `lib`, with a progress bar on a terminal.
-    pub fn run_index(&self, lib: &Library, full: bool) -> Result<IndexReport, Error> {
+    pub fn run_index(&self, lib: &Library, options: &IndexOptions) -> Result<IndexReport, Error> {
         let bar = Bar::new(self.global.quiet);
-        lib.index(&IndexOptions { full, threads: 0 }, &bar)
+        lib.index(options, &bar)
     }
 
     /// Print what an indexing run did: skipped files, why it rebuilt, the counts.
@@ -95,8 +95,16 @@ impl Ctx {
         } else {
             format!("；{} 个文件有问题被跳过（见上）", report.errors.len())
         };
+        let keyword = if report.encoded > 0 {
+            format!(
+                "（关键词索引 {:.2} 秒时已可检索）",
+                report.keyword_elapsed.as_secs_f64()
+            )
+        } else {
+            String::new()
+        };
         self.say(format!(
-            "索引完成：共 {} 个案例（新增 {}，更新 {}，删除 {}，未变 {}；计算语义向量 {} 个）{skipped}，用时 {:.2} 秒",
+            "索引完成：共 {} 个案例（新增 {}，更新 {}，删除 {}，未变 {}；计算语义向量 {} 个）{skipped}，用时 {:.2} 秒{keyword}",
             report.total,
             report.added,
             report.updated,

@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 use std::io::Write;
 
+use anli::index::IndexOptions;
 use anyhow::Result;
 use clap::Args;
 
@@ -14,11 +15,20 @@ pub struct IndexArgs {
     /// 全部重建，而不是只更新改动的部分
     #[arg(long)]
     full: bool,
+    /// 只建关键词索引，不计算语义向量：快得多；新案例暂时只能按字词找到，
+    /// 下次不带此选项运行 anli index 时补齐
+    #[arg(long)]
+    keywords_only: bool,
 }
 
 pub fn index(ctx: &Ctx, args: IndexArgs) -> Result<Outcome> {
     let lib = ctx.library()?;
-    let report = ctx.run_index(&lib, args.full)?;
+    let options = IndexOptions {
+        full: args.full,
+        keywords_only: args.keywords_only,
+        ..Default::default()
+    };
+    let report = ctx.run_index(&lib, &options)?;
     ctx.report_index(&report);
     Ok(if report.errors.is_empty() {
         Outcome::Ok

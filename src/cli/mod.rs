@@ -5,6 +5,7 @@
 
 mod ctx;
 mod eval;
+mod import;
 mod index;
 mod output;
 mod packet;
@@ -105,6 +106,26 @@ enum Command {
     Serve(serve::ServeArgs),
     /// 检查案例文件是否合格，以及案例包里的案例是否都还在（不建索引）
     Check,
+    /// 导入案例：Word 案例汇编（.docx）、保存的网页（.html）、复制的文字（.txt）
+    ///
+    /// 可以导入：
+    ///   .docx        Word 或 WPS 文件。一个文件里有很多案例（案例汇编）时，按案例标题
+    ///                （“标题 1/标题 2”样式、大纲级别，或“案例三”“一、”这样的编号）分成多个案例。
+    ///   .html .htm   在浏览器里“另存为”的网页（新闻网站、政府网站、微信公众号文章），
+    ///                只保留正文，去掉导航、分享按钮、“相关推荐”、评论、页脚等。GBK 编码的网页也能读。
+    ///   .txt .md     从网页上复制下来的文字，粘贴保存成的文本文件。
+    /// PDF 不能导入：请用原来的 Word 文件，或把 PDF 里的正文复制成 .txt。
+    ///
+    /// 每个案例写成一个文件，放在案例目录的 imported 子目录里，然后更新索引。
+    /// 标题、来源、年份、地区、摘要和小节（背景/做法/成效/启示）尽量自动填好；
+    /// 主题（topics）是按检索结果推荐的，请打开文件核对。填不出来的会逐条提示。
+    ///
+    /// 例子：
+    ///   anli import 社区治理案例汇编.docx
+    ///   anli import 新闻报道.html 公众号文章.html --kind 报道
+    ///   anli import --dry-run 案例汇编.docx          # 先看看会分出哪些案例，不写文件
+    #[command(verbatim_doc_comment)]
+    Import(import::ImportArgs),
     /// 案例包：为培训班挑选案例、写按语和讨论题，导出 Word / 网页 / Markdown 讲义
     Packet(packet::PacketArgs),
     /// 评测检索质量：用标注好的查询集算 nDCG@10、P@5、MRR、recall@20（维护者用）
@@ -145,6 +166,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Segment(args) => segment::segment(&ctx, args),
         Command::Serve(args) => serve::serve(&ctx, args),
         Command::Check => index::check(&ctx),
+        Command::Import(args) => import::import(&ctx, args),
         Command::Packet(args) => packet::run(&ctx, args),
         Command::Eval(args) => eval::eval(&ctx, args),
     }

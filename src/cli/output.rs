@@ -245,6 +245,11 @@ pub struct Bar {
 
 impl Bar {
     pub fn new(quiet: bool) -> Bar {
+        Bar::counting(quiet, "个案例")
+    }
+
+    /// A bar counting `unit`s (`个文件`).
+    pub fn counting(quiet: bool, unit: &str) -> Bar {
         let target = if quiet || !std::io::stderr().is_terminal() {
             ProgressDrawTarget::hidden()
         } else {
@@ -252,9 +257,9 @@ impl Bar {
         };
         let bar = ProgressBar::with_draw_target(None, target);
         bar.set_style(
-            ProgressStyle::with_template(
-                "{msg} [{bar:30}] {pos}/{len} 个案例 ({per_sec}, 还需 {eta})",
-            )
+            ProgressStyle::with_template(&format!(
+                "{{msg}} [{{bar:30}}] {{pos}}/{{len}} {unit} ({{per_sec}}, 还需 {{eta}})"
+            ))
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
         );

@@ -37,13 +37,38 @@ enum PacketCommand {
         #[arg(long, value_name = "位置")]
         at: Option<usize>,
     },
-    /// 从案例包里移除一个案例
+    /// 从案例包里移除一个案例（按语会保留，可以用 restore 恢复）
     Remove {
         /// 案例包名称
         name: String,
         /// 案例编号
         #[arg(value_name = "编号")]
         id: String,
+    },
+    /// 恢复最近移除的案例（连同按语，放回原来的位置）
+    Restore {
+        /// 案例包名称
+        name: String,
+        /// 案例编号
+        #[arg(value_name = "编号")]
+        id: String,
+    },
+    /// 复制案例包（案例、按语、讨论题都复制；可以给新包另起标题）
+    Copy {
+        /// 原来的案例包名称
+        from: String,
+        /// 新案例包名称
+        to: String,
+        /// 新案例包的讲义标题（默认：原标题加“（副本）”）
+        #[arg(long, value_name = "标题")]
+        title: Option<String>,
+    },
+    /// 给案例包改名（也就是改文件名；讲义标题用网页或直接改文件）
+    Rename {
+        /// 现在的名称
+        from: String,
+        /// 新名称
+        to: String,
     },
     /// 调整案例顺序：把一个案例挪到第 N 个
     Move {
@@ -87,13 +112,31 @@ enum PacketCommand {
     Build {
         /// 案例包名称
         name: String,
-        /// 格式
-        #[arg(long, value_enum, default_value = "docx")]
-        format: Format,
-        /// 保存到哪个文件（默认：案例包名称加扩展名，放在当前目录；- 表示输出到屏幕）
-        #[arg(short, long, value_name = "文件")]
-        output: Option<PathBuf>,
+        #[command(flatten)]
+        out: OutputArgs,
     },
+    /// 把一个案例单独导出成讲义（不用建案例包）
+    Case {
+        /// 案例编号
+        #[arg(value_name = "编号")]
+        id: String,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+}
+
+/// Where and how a handout is written.
+#[derive(Debug, Args)]
+struct OutputArgs {
+    /// 格式
+    #[arg(long, value_enum, default_value = "docx")]
+    format: Format,
+    /// 版本：teacher（教师用，含教师按）或 student（学员用，不含教师按，每个案例和讨论题后留出记笔记的空行）
+    #[arg(long, value_enum, default_value = "teacher")]
+    edition: Edition,
+    /// 保存到哪个文件（默认：案例包名称或案例编号加扩展名，放在当前目录；- 表示输出到屏幕）
+    #[arg(short, long, value_name = "文件")]
+    output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -131,6 +174,24 @@ enum Format {
     Docx,
 }
 
+/// Handout editions, as `--edition` offers them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Edition {
+    /// 教师用：含教师按
+    Teacher,
+    /// 学员用：不含教师按，留出记笔记的空行
+    Student,
+}
+
+impl From<Edition> for packet::Edition {
+    fn from(e: Edition) -> packet::Edition {
+        match e {
+            Edition::Teacher => packet::Edition::Teacher,
+            Edition::Student => packet::Edition::Student,
+        }
+    }
+}
+
 impl From<Format> for packet::Format {
     fn from(f: Format) -> packet::Format {
         match f {
@@ -161,7 +222,38 @@ pub fn run(ctx: &Ctx, args: PacketArgs) -> Result<Outcome> {
         }
         PacketCommand::Remove { name, id } => {
             store.update(&name, None, |p| p.remove(&id))?;
-            say(format!("已移除 {id}"));
+            say(format!(
+                "已移除 {id}（按语还在，可以用 `anli packet restore {name} {id}` 恢复）"
+            ));
+            Ok(Outcome::Ok)
+        }
+        PacketCommand::Restore { name, id } => {
+            let (stored, ()) = store.update(&name, None, |p| p.restore(&id))?;
+            let at = stored.packet.ids().position(|x| x == id).unwrap_or(0) + 1;
+            say(format!("已恢复 {id}，现在是第 {at} 个"));
+            Ok(Outcome::Ok)
+        }
+        PacketCommand::Copy { from, to, title } => {
+            let title = title.unwrap_or_else(|| {
+                store
+                    .load(&from)
+                    .map(|s| format!("{}（副本）", s.packet.title))
+                    .unwrap_or_default()
+            });
+            let stored = store.copy(&from, &to, Some(&title))?;
+            say(format!(
+                "已复制为“{to}”：{}（{} 个案例）",
+                stored.packet.title,
+                stored.packet.cases.len()
+            ));
+            Ok(Outcome::Ok)
+        }
+        PacketCommand::Rename { from, to } => {
+            store.rename(&from, &to, None)?;
+            say(format!(
+                "已把“{from}”改名为“{to}”：{}",
+                store.path(&to)?.display()
+            ));
             Ok(Outcome::Ok)
         }
         PacketCommand::Move { name, id, to } => {
@@ -203,34 +295,43 @@ pub fn run(ctx: &Ctx, args: PacketArgs) -> Result<Outcome> {
             show(&r)?;
             Ok(missing_outcome(&r))
         }
-        PacketCommand::Build {
-            name,
-            format,
-            output,
-        } => {
+        PacketCommand::Build { name, out } => {
             let (engine, _) = ctx.engine()?;
             let r = Resolved::new(&store.load(&name)?, &engine)?;
-            let format = packet::Format::from(format);
-            let bytes = format.render(&r)?;
-            let path = output.unwrap_or_else(|| PathBuf::from(format.file_name(&name)));
-            if path.as_os_str() == "-" {
-                std::io::stdout().lock().write_all(&bytes)?;
-            } else {
-                std::fs::write(&path, &bytes)
-                    .with_context(|| format!("无法写入 {}", path.display()))?;
-                say(format!(
-                    "讲义已生成：{}（{} 个案例，{} KB）",
-                    path.display(),
-                    r.entries.len(),
-                    bytes.len().div_ceil(1024)
-                ));
-            }
-            for id in r.missing() {
-                eprintln!("注意：案例 {id} 已不在案例库中，讲义里标为“缺失”");
-            }
-            Ok(missing_outcome(&r))
+            write_handout(ctx, &r, &name, out)
+        }
+        PacketCommand::Case { id, out } => {
+            let (engine, _) = ctx.engine()?;
+            let r = Resolved::single(&engine, &id)?;
+            write_handout(ctx, &r, &id, out)
         }
     }
+}
+
+/// Render `r` as `out` asks and write it (to standard output for `-o -`).
+fn write_handout(ctx: &Ctx, r: &Resolved, name: &str, out: OutputArgs) -> Result<Outcome> {
+    let format = packet::Format::from(out.format);
+    let edition = packet::Edition::from(out.edition);
+    let bytes = format.render(r, edition)?;
+    let path = out
+        .output
+        .unwrap_or_else(|| PathBuf::from(format.file_name(name, edition)));
+    if path.as_os_str() == "-" {
+        std::io::stdout().lock().write_all(&bytes)?;
+    } else {
+        std::fs::write(&path, &bytes).with_context(|| format!("无法写入 {}", path.display()))?;
+        ctx.say(format!(
+            "讲义已生成：{}（{}，{} 个案例，{} KB）",
+            path.display(),
+            edition.label(),
+            r.entries.len(),
+            bytes.len().div_ceil(1024)
+        ));
+    }
+    for id in r.missing() {
+        eprintln!("注意：案例 {id} 已不在案例库中，讲义里标为“缺失”");
+    }
+    Ok(missing_outcome(r))
 }
 
 fn missing_outcome(r: &Resolved) -> Outcome {

@@ -53,6 +53,16 @@ pub fn serve(ctx: &Ctx, args: ServeArgs) -> Result<Outcome> {
         access,
     };
     let state = AppState::new(engine, lib, options);
+    // Case files edited, added or removed while the service runs are indexed by themselves.
+    let _watcher = match anli::server::live::watch(state.clone()) {
+        Ok(w) => Some(w),
+        Err(e) => {
+            ctx.say(format!(
+                "提醒：无法监视案例目录（改动后请运行 anli index）：{e}"
+            ));
+            None
+        }
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

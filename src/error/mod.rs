@@ -102,9 +102,14 @@ pub enum Error {
     #[error("没有名为“{0}”的案例包")]
     PacketNotFound(String),
 
-    /// A packet with this name already exists.
-    #[error("已经有名为“{0}”的案例包了，请换一个名称")]
-    PacketExists(String),
+    /// A packet with this name already exists; `suggestion` is a free name like it.
+    #[error("已经有名为“{name}”的案例包了：可以用“{suggestion}”，或换一个名称")]
+    PacketExists {
+        /// The name asked for.
+        name: String,
+        /// A free name made from it (`NAME-2`, …).
+        suggestion: String,
+    },
 
     /// A packet file cannot be read as a packet.
     #[error("{}:{line}: {message}", path.display())]

@@ -32,6 +32,14 @@ pub struct IndexMeta {
     /// it is unchanged).
     #[serde(default)]
     pub embedding: String,
+    /// Cases were committed without their meaning vectors (the keyword commit of a run that
+    /// was computing them, or `keywords_only`): the next run completes them.
+    #[serde(default)]
+    pub vectors_pending: bool,
+    /// The run that made this commit read every file without an error or a warning: when the
+    /// listing is unchanged, the next run has nothing to re-read and nothing to report.
+    #[serde(default)]
+    pub clean: bool,
 }
 
 impl IndexMeta {

@@ -91,6 +91,9 @@ pub struct IndexReport {
     pub bytes: u64,
     /// Wall time.
     pub elapsed: Duration,
+    /// Wall time until the keyword index was committed and searchable (the meaning vectors
+    /// of new texts are computed alongside and committed after it).
+    pub keyword_elapsed: Duration,
 }
 
 /// Options of an indexing run.
@@ -100,6 +103,9 @@ pub struct IndexOptions {
     pub full: bool,
     /// Indexing threads (0 = one per core, at most 4).
     pub threads: usize,
+    /// Build only the keyword index: no meaning vectors are computed (new cases have none, so
+    /// meaning search leaves them out) and the next run without this option computes them.
+    pub keywords_only: bool,
 }
 
 /// Everything needed to build and open the index: where things are and the loaded schema files.

@@ -18,7 +18,9 @@ pub const DEFAULT_FROM_QUERY: usize = 6;
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewPacket {
-    /// Name, which is the file name: see [`check_name`].
+    /// Name, which is the file name: see [`check_name`]. Empty: made from the title
+    /// ([`name_from_title`]), made free with a number if taken.
+    #[serde(default)]
     pub name: String,
     pub title: String,
     #[serde(default)]
@@ -42,7 +44,8 @@ pub struct NewPacket {
 /// Create the packet `new` describes: the name is checked, text fields are cleaned as edits
 /// clean them ([`clean_line`]: one line, no control characters), `ids` must name
 /// indexed cases, and a non-blank `query` adds the first `limit` results of that search (the
-/// query is kept in the packet). Fails with [`Error::PacketExists`] if the name is taken.
+/// query is kept in the packet). Fails with [`Error::PacketExists`] if the name is taken
+/// (the error suggests a free one); without a name, one is made from the title.
 ///
 /// `engine` looks the cases up; `None` will do for a packet with no `ids` and no `query` (the
 /// CLI does not open the index for an empty packet), and is refused otherwise.
@@ -51,15 +54,20 @@ pub fn create(
     engine: Option<&Engine>,
     new: NewPacket,
 ) -> Result<StoredPacket> {
-    check_name(&new.name)?;
-    let mut p = Packet::new(clean_line(&new.title));
+    let title = clean_line(&new.title);
+    let name = match new.name.trim() {
+        "" => store.free_name(&name_from_title(&title))?,
+        n => n.to_string(),
+    };
+    check_name(&name)?;
+    let mut p = Packet::new(title);
     p.audience = clean_line(&new.audience);
     p.date = clean_line(&new.date);
     p.author = clean_line(&new.author);
     let query = new.query.as_deref().map(clean_line);
     let query = query.as_deref().filter(|q| !q.is_empty());
     if new.ids.is_empty() && query.is_none() {
-        return store.create(&new.name, &p);
+        return store.create(&name, &p);
     }
     let engine = engine
         .ok_or_else(|| Error::PacketEdit("要按编号或检索结果加入案例，需要先打开索引".into()))?;
@@ -82,7 +90,22 @@ pub fn create(
         p.query = Some(q.to_string());
         p.add(&search_ids(engine, q, limit)?, None)?;
     }
-    store.create(&new.name, &p)
+    store.create(&name, &p)
+}
+
+/// A packet name made from a title: its letters and digits (at most 20), or 案例包.
+pub fn name_from_title(title: &str) -> String {
+    let stem: String = title
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == '-' || *c == '_')
+        .skip_while(|c| *c == '-')
+        .take(20)
+        .collect();
+    if check_name(&stem).is_ok() {
+        stem
+    } else {
+        "案例包".to_string()
+    }
 }
 
 /// The ids of the first `limit` results of a search, to start a packet from.
@@ -96,4 +119,38 @@ fn search_ids(engine: &Engine, query: &str, limit: usize) -> Result<Vec<String>>
         literal: false,
     })?;
     Ok(results.hits.into_iter().map(|h| h.id).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_from_titles() {
+        assert_eq!(
+            name_from_title("老旧小区加装电梯专题（二期）"),
+            "老旧小区加装电梯专题二期"
+        );
+        assert_eq!(name_from_title("—— ！"), "案例包");
+        assert_eq!(name_from_title("-x 1"), "x1");
+        assert_eq!(name_from_title(&"长".repeat(50)).chars().count(), 20);
+    }
+
+    #[test]
+    fn a_packet_without_a_name_is_named_after_its_title() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = PacketStore::new(dir.path());
+        let new = || NewPacket {
+            title: "停车难专题".into(),
+            ..NewPacket::default()
+        };
+        assert_eq!(create(&store, None, new()).unwrap().name, "停车难专题");
+        assert_eq!(create(&store, None, new()).unwrap().name, "停车难专题-2");
+        let taken = NewPacket {
+            name: "停车难专题".into(),
+            ..new()
+        };
+        let err = create(&store, None, taken).unwrap_err().to_string();
+        assert!(err.contains("停车难专题-3"), "{err}");
+    }
 }

@@ -3,7 +3,7 @@
 
 use std::str::FromStr;
 
-use super::handout;
+use super::handout::{self, Edition};
 use super::Resolved;
 use crate::error::{Error, Result};
 
@@ -42,17 +42,20 @@ impl Format {
         }
     }
 
-    /// The file name of packet `name`'s handout.
-    pub fn file_name(self, name: &str) -> String {
-        format!("{name}.{}", self.extension())
+    /// The file name of packet `name`'s handout (the student edition's says so).
+    pub fn file_name(self, name: &str, edition: Edition) -> String {
+        match edition {
+            Edition::Teacher => format!("{name}.{}", self.extension()),
+            Edition::Student => format!("{name}-学员版.{}", self.extension()),
+        }
     }
 
-    /// The handout of `r` in this format.
-    pub fn render(self, r: &Resolved) -> Result<Vec<u8>> {
+    /// The handout of `r` in this format and edition.
+    pub fn render(self, r: &Resolved, edition: Edition) -> Result<Vec<u8>> {
         Ok(match self {
-            Format::Markdown => handout::markdown::markdown(r).into_bytes(),
-            Format::Html => handout::html::html(r)?.into_bytes(),
-            Format::Docx => handout::docx::docx(r)?,
+            Format::Markdown => handout::markdown::markdown(r, edition).into_bytes(),
+            Format::Html => handout::html::html(r, edition)?.into_bytes(),
+            Format::Docx => handout::docx::docx(r, edition)?,
         })
     }
 }
@@ -80,6 +83,15 @@ mod tests {
         }
         let e = "pdf".parse::<Format>().unwrap_err();
         assert!(matches!(e, Error::UnknownFormat(_)), "{e}");
-        assert_eq!(Format::Docx.file_name("加梯"), "加梯.docx");
+        assert_eq!(
+            Format::Docx.file_name("加梯", Edition::Teacher),
+            "加梯.docx"
+        );
+        assert_eq!(
+            Format::Html.file_name("加梯", Edition::Student),
+            "加梯-学员版.html"
+        );
+        assert_eq!("student".parse::<Edition>().unwrap(), Edition::Student);
+        assert!("学员".parse::<Edition>().is_err());
     }
 }

@@ -3,8 +3,12 @@
 //!
 //! The operations the CLI and the service share live here; they only parse their input and
 //! show the result.
-//! - this module: the [`Packet`] value, its names, and the edits instructors make to it;
+//! - this module: the [`Packet`] value, its names and its rules; `edit`: the edits
+//!   instructors make to it (a removal can be undone: the case waits in `removed`);
+//! - [`draft`]: saving everything an editor typed at once, merged field by field with what
+//!   others saved meanwhile (conflicts handed back, never dropped);
 //! - [`store`]: reading and writing packet files safely when several people edit at once;
+//!   copying and renaming;
 //! - [`create`]: starting a packet, optionally from a search (one set of rules);
 //! - [`resolve`]: looking the case ids up in the index;
 //! - [`format`] and [`handout`]: the Markdown, HTML and Word handouts.
@@ -13,6 +17,8 @@
 //! as missing in every view and export (and `anli check` reports it), never dropped silently.
 
 pub mod create;
+pub mod draft;
+mod edit;
 pub mod format;
 pub mod handout;
 pub mod resolve;
@@ -23,8 +29,10 @@ use serde::{Deserialize, Serialize};
 use crate::case::front_matter::valid_id;
 use crate::error::{Error, Result};
 
-pub use create::{create, NewPacket, MAX_FROM_QUERY};
+pub use create::{create, name_from_title, NewPacket, MAX_FROM_QUERY};
+pub use draft::{fingerprint, Applied, Conflict, Field, FieldEdit};
 pub use format::Format;
+pub use handout::Edition;
 pub use resolve::{require_cases, short, Entry, Resolved};
 pub use store::{PacketStore, StoredPacket, Summary, MAX_PACKETS, MAX_PACKET_BYTES};
 
@@ -41,6 +49,8 @@ pub const MAX_CASES: usize = 200;
 pub const MAX_NOTE_CHARS: usize = 5_000;
 /// Most discussion questions.
 pub const MAX_QUESTIONS: usize = 50;
+/// Removed cases kept for undoing (the oldest are forgotten first).
+pub const MAX_REMOVED: usize = 20;
 
 /// A case packet, as stored in `packets/NAME.toml`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,6 +76,24 @@ pub struct Packet {
     /// The cases, in teaching order.
     #[serde(default)]
     pub cases: Vec<PacketCase>,
+    /// Cases removed lately, the newest last, each with its note and place, so that a removal
+    /// can be undone ([`Packet::restore`]). Not part of any handout.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<RemovedCase>,
+}
+
+/// A case taken out of a packet, kept so the removal can be undone.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RemovedCase {
+    /// The case id.
+    pub id: String,
+    /// Its note when it was removed.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+    /// Its 1-based place when it was removed.
+    #[serde(default)]
+    pub at: usize,
 }
 
 /// One case in a packet.
@@ -151,6 +179,17 @@ fn check_line(what: &str, text: &str, max: usize) -> Result<()> {
     Ok(())
 }
 
+/// A case id as the corpus writes them.
+fn check_id(id: &str) -> Result<()> {
+    if valid_id(id) {
+        return Ok(());
+    }
+    Err(edit(format!(
+        "案例编号“{}”格式不对（小写字母、数字和连字符）",
+        id.chars().take(100).collect::<String>().escape_debug()
+    )))
+}
+
 /// A note or question: line breaks and tabs are fine, other control characters are not.
 fn check_text(what: &str, text: &str) -> Result<()> {
     if text.chars().count() > MAX_NOTE_CHARS {
@@ -182,116 +221,6 @@ pub struct CoverEdit {
 }
 
 impl Packet {
-    /// A new packet with a title.
-    pub fn new(title: impl Into<String>) -> Packet {
-        Packet {
-            title: title.into(),
-            ..Packet::default()
-        }
-    }
-
-    /// Ids of the cases, in order.
-    pub fn ids(&self) -> impl Iterator<Item = &str> {
-        self.cases.iter().map(|c| c.id.as_str())
-    }
-
-    fn position(&self, id: &str) -> Result<usize> {
-        self.cases
-            .iter()
-            .position(|c| c.id == id)
-            .ok_or_else(|| edit(format!("案例包里没有编号为“{id}”的案例")))
-    }
-
-    /// Add cases at 1-based position `at` (at the end when `None`). Ids already in the packet
-    /// stay where they are; returns the ids actually added.
-    pub fn add(&mut self, ids: &[String], at: Option<usize>) -> Result<Vec<String>> {
-        let mut new: Vec<String> = Vec::new();
-        for id in ids {
-            if !self.cases.iter().any(|c| &c.id == id) && !new.contains(id) {
-                new.push(id.clone());
-            }
-        }
-        if self.cases.len() + new.len() > MAX_CASES {
-            return Err(edit(format!("一个案例包最多放 {MAX_CASES} 个案例")));
-        }
-        let at = match at {
-            None => self.cases.len(),
-            Some(p) if (1..=self.cases.len() + 1).contains(&p) => p - 1,
-            Some(p) => {
-                return Err(edit(format!(
-                    "位置 {p} 超出范围（1–{}）",
-                    self.cases.len() + 1
-                )))
-            }
-        };
-        let entries = new.iter().map(|id| PacketCase {
-            id: id.clone(),
-            note: String::new(),
-        });
-        self.cases.splice(at..at, entries);
-        Ok(new)
-    }
-
-    /// Remove a case.
-    pub fn remove(&mut self, id: &str) -> Result<()> {
-        let i = self.position(id)?;
-        self.cases.remove(i);
-        Ok(())
-    }
-
-    /// Move a case to 1-based position `to`.
-    pub fn move_to(&mut self, id: &str, to: usize) -> Result<()> {
-        let i = self.position(id)?;
-        if !(1..=self.cases.len()).contains(&to) {
-            return Err(edit(format!(
-                "位置 {to} 超出范围（1–{}）",
-                self.cases.len()
-            )));
-        }
-        let item = self.cases.remove(i);
-        self.cases.insert(to - 1, item);
-        Ok(())
-    }
-
-    /// Set (or, with empty text, clear) the instructor's note on a case.
-    pub fn set_note(&mut self, id: &str, note: &str) -> Result<()> {
-        let note = clean_text(note);
-        check_text("教师按", &note)?;
-        let i = self.position(id)?;
-        self.cases[i].note = note;
-        Ok(())
-    }
-
-    /// Move a case one place up (`delta` −1) or down (+1) from where it is now; at either end
-    /// nothing changes. Used by the page's arrows, so a stale page cannot send a case far away.
-    pub fn shift(&mut self, id: &str, delta: isize) -> Result<()> {
-        let i = self.position(id)?;
-        let to = i.saturating_add_signed(delta).min(self.cases.len() - 1);
-        let item = self.cases.remove(i);
-        self.cases.insert(to, item);
-        Ok(())
-    }
-
-    /// Apply a cover edit (its `version` is the store's to check). Checked when saved.
-    pub fn edit_cover(&mut self, edit: CoverEdit) {
-        let set = |field: &mut String, v: Option<String>| {
-            if let Some(v) = v {
-                *field = clean_line(&v);
-            }
-        };
-        set(&mut self.title, edit.title);
-        set(&mut self.audience, edit.audience);
-        set(&mut self.date, edit.date);
-        set(&mut self.author, edit.author);
-        if let Some(qs) = edit.questions {
-            self.questions = qs
-                .iter()
-                .map(|q| clean_text(q))
-                .filter(|q| !q.is_empty())
-                .collect();
-        }
-    }
-
     /// Check what a hand-edited or submitted packet holds: a title; one-line fields on one line
     /// and free of control characters; notes and questions free of control characters other
     /// than line breaks and tabs; valid, distinct case ids; sizes.
@@ -320,16 +249,20 @@ impl Packet {
             check_text("讨论题", q)?;
         }
         for (i, c) in self.cases.iter().enumerate() {
-            if !valid_id(&c.id) {
-                return Err(edit(format!(
-                    "案例编号“{}”格式不对（小写字母、数字和连字符）",
-                    c.id.chars().take(100).collect::<String>().escape_debug()
-                )));
-            }
+            check_id(&c.id)?;
             check_text("教师按", &c.note)?;
             if self.cases[..i].iter().any(|d| d.id == c.id) {
                 return Err(edit(format!("案例“{}”在案例包里出现了两次", c.id)));
             }
+        }
+        if self.removed.len() > MAX_REMOVED {
+            return Err(edit(format!(
+                "最近移除的案例最多记 {MAX_REMOVED} 个（removed）"
+            )));
+        }
+        for r in &self.removed {
+            check_id(&r.id)?;
+            check_text("教师按", &r.note)?;
         }
         Ok(())
     }
@@ -338,10 +271,6 @@ impl Packet {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn ids(p: &Packet) -> Vec<&str> {
-        p.ids().collect()
-    }
 
     fn s(v: &[&str]) -> Vec<String> {
         v.iter().map(|x| x.to_string()).collect()
@@ -424,46 +353,6 @@ mod tests {
         }];
         let err = p.validate().unwrap_err().to_string();
         assert!(err.contains("格式不对") && !err.contains('\u{1b}'), "{err}");
-    }
-
-    #[test]
-    fn add_keeps_order_and_skips_duplicates() {
-        let mut p = Packet::new("加装电梯专题");
-        assert_eq!(p.add(&s(&["a", "b", "a"]), None).unwrap(), s(&["a", "b"]));
-        assert_eq!(p.add(&s(&["b", "c"]), Some(1)).unwrap(), s(&["c"]));
-        assert_eq!(ids(&p), ["c", "a", "b"]);
-        assert!(p.add(&s(&["d"]), Some(5)).is_err());
-    }
-
-    #[test]
-    fn move_remove_and_note() {
-        let mut p = Packet::new("停车难专题");
-        p.add(&s(&["a", "b", "c"]), None).unwrap();
-        p.move_to("c", 1).unwrap();
-        assert_eq!(ids(&p), ["c", "a", "b"]);
-        p.move_to("c", 3).unwrap();
-        assert_eq!(ids(&p), ["a", "b", "c"]);
-        assert!(p.move_to("a", 0).is_err());
-        assert!(p.move_to("a", 4).is_err());
-        p.set_note("b", "  先让学员读背景，再讨论错峰停车的协议怎么签。 ")
-            .unwrap();
-        assert_eq!(
-            p.cases[1].note,
-            "先让学员读背景，再讨论错峰停车的协议怎么签。"
-        );
-        p.shift("c", -1).unwrap();
-        assert_eq!(ids(&p), ["a", "c", "b"]);
-        p.shift("a", -1).unwrap();
-        p.shift("b", 1).unwrap();
-        assert_eq!(ids(&p), ["a", "c", "b"]);
-        p.shift("c", 1).unwrap();
-        p.remove("a").unwrap();
-        assert_eq!(ids(&p), ["b", "c"]);
-        p.set_note("b", "第一行\r\n第二行\u{0}\u{b}").unwrap();
-        assert_eq!(p.cases[0].note, "第一行\n第二行");
-        let err = p.remove("zz").unwrap_err().to_string();
-        assert!(err.contains("zz"), "{err}");
-        assert!(p.set_note("c", &"长".repeat(MAX_NOTE_CHARS + 1)).is_err());
     }
 
     #[test]

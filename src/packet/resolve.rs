@@ -1,6 +1,8 @@
 //! A packet's case ids looked up in the index: what every view and handout is made from. A case
 //! that has left the corpus stays in the packet as missing, never dropped.
 
+use std::time::SystemTime;
+
 use super::{Packet, StoredPacket};
 use crate::case::Case;
 use crate::error::{Error, Result};
@@ -61,8 +63,10 @@ pub struct Resolved {
     pub entries: Vec<Entry>,
     /// Fingerprint of the indexed corpus the cases were taken from.
     pub corpus_version: String,
-    /// When this was resolved, RFC 3339 (UTC).
-    pub built_at: String,
+    /// When this was resolved.
+    pub built_at: SystemTime,
+    /// One case on its own ([`Resolved::single`]): its handout has no cover and contents.
+    pub single: bool,
 }
 
 impl Resolved {
@@ -89,8 +93,40 @@ impl Resolved {
             version: stored.version.clone(),
             entries,
             corpus_version: engine.meta().corpus,
-            built_at: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
+            built_at: SystemTime::now(),
+            single: false,
         })
+    }
+
+    /// Case `id` on its own, as a one-case handout titled with the case's title.
+    pub fn single(engine: &Engine, id: &str) -> Result<Resolved> {
+        if !crate::case::front_matter::valid_id(id) {
+            return Err(Error::CaseNotFound(id.to_string()));
+        }
+        let case = engine.case(id)?;
+        let mut packet = Packet::new(case.meta.title.clone());
+        packet.cases.push(super::PacketCase {
+            id: id.to_string(),
+            note: String::new(),
+        });
+        Ok(Resolved {
+            name: id.to_string(),
+            packet,
+            version: String::new(),
+            entries: vec![Entry::Found {
+                case: Box::new(case),
+                note: String::new(),
+            }],
+            corpus_version: engine.meta().corpus,
+            built_at: SystemTime::now(),
+            single: true,
+        })
+    }
+
+    /// When this was built, in the computer's local time, as Chinese write dates:
+    /// `2026年11月21日 18:05` (with the offset from UTC where it is not China's +8).
+    pub fn built_at_text(&self) -> String {
+        local_time_text(self.built_at, &jiff::tz::TimeZone::system())
     }
 
     /// Ids the corpus no longer has.
@@ -100,26 +136,6 @@ impl Resolved {
             .filter(|e| e.case().is_none())
             .map(Entry::id)
             .collect()
-    }
-
-    /// The case ids, comma-separated, for the provenance line.
-    pub fn ids_line(&self) -> String {
-        let ids: Vec<&str> = self.entries.iter().map(Entry::id).collect();
-        ids.join(", ")
-    }
-
-    /// The provenance line every export ends with.
-    pub fn provenance(&self) -> String {
-        format!(
-            "由 anli 生成于 {}；案例库版本 {}；案例编号：{}",
-            self.built_at,
-            short(&self.corpus_version),
-            if self.entries.is_empty() {
-                "（无）".to_string()
-            } else {
-                self.ids_line()
-            }
-        )
     }
 
     /// Cover lines: (label, value) for the fields that are filled in.
@@ -158,4 +174,54 @@ pub fn require_cases(engine: &Engine, ids: &[String]) -> Result<()> {
 /// The first 16 hex digits of a fingerprint (enough to tell versions apart on paper).
 pub fn short(fingerprint: &str) -> &str {
     fingerprint.get(..16).unwrap_or(fingerprint)
+}
+
+/// `t` in time zone `tz` as `2026年11月21日 18:05`, followed by `（UTC+0）` and the like where
+/// the zone is not China's (UTC+8).
+pub fn local_time_text(t: SystemTime, tz: &jiff::tz::TimeZone) -> String {
+    let Ok(ts) = jiff::Timestamp::try_from(t) else {
+        return String::new();
+    };
+    let z = ts.to_zoned_datetime(tz.clone());
+    let mut out = format!(
+        "{}年{}月{}日 {:02}:{:02}",
+        z.year(),
+        z.month(),
+        z.day(),
+        z.hour(),
+        z.minute()
+    );
+    let offset = z.offset().seconds();
+    if offset != 8 * 3600 {
+        let sign = if offset < 0 { '-' } else { '+' };
+        let (h, m) = (offset.abs() / 3600, offset.abs() % 3600 / 60);
+        if m == 0 {
+            out.push_str(&format!("（UTC{sign}{h}）"));
+        } else {
+            out.push_str(&format!("（UTC{sign}{h}:{m:02}）"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn build_times_read_as_local_chinese_dates() {
+        // 2026-11-21T10:05:00Z
+        let t = SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_255_500);
+        let fixed = |h: i8| jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(h));
+        assert_eq!(local_time_text(t, &fixed(8)), "2026年11月21日 18:05");
+        assert_eq!(
+            local_time_text(t, &fixed(0)),
+            "2026年11月21日 10:05（UTC+0）"
+        );
+        assert_eq!(
+            local_time_text(t, &fixed(-5)),
+            "2026年11月21日 05:05（UTC-5）"
+        );
+    }
 }

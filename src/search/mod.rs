@@ -217,6 +217,20 @@ impl Engine {
         &self.topics
     }
 
+    /// The topics `text` most likely belongs to: the hybrid ranking's guess (see
+    /// [`SearchResults::topics_guess`]); none when it cannot be searched (an empty text).
+    pub fn guess_topics(&self, text: &str) -> Vec<String> {
+        let req = SearchRequest {
+            query: text.to_string(),
+            limit: 10,
+            mode: SearchMode::Hybrid,
+            ..SearchRequest::default()
+        };
+        self.search(&req)
+            .map(|r| r.topics_guess)
+            .unwrap_or_default()
+    }
+
     /// What the last commit recorded.
     pub fn meta(&self) -> IndexMeta {
         IndexMeta::read(&self.index)

@@ -23,6 +23,9 @@ pub struct ApiError {
     pub code: &'static str,
     /// What went wrong, in Chinese, for people.
     pub message: String,
+    /// A free packet name to use instead (with `packet_exists`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<String>,
     /// Seconds to wait before trying again (`Retry-After`).
     #[serde(skip)]
     retry_after: Option<u64>,
@@ -40,6 +43,7 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            suggestion: None,
             retry_after: None,
         }
     }
@@ -96,8 +100,15 @@ impl From<Error> for ApiError {
             e @ Error::BadPacketName(_) => ApiError::bad("bad_packet_name", e.to_string()),
             e @ Error::PacketEdit(_) => ApiError::bad("bad_edit", e.to_string()),
             e @ Error::UnknownFormat(_) => ApiError::bad("bad_format", e.to_string()),
-            e @ Error::PacketExists(_) => {
-                ApiError::new(StatusCode::CONFLICT, "packet_exists", e.to_string())
+            Error::PacketExists { name, suggestion } => {
+                let message = Error::PacketExists {
+                    name,
+                    suggestion: suggestion.clone(),
+                }
+                .to_string();
+                let mut e = ApiError::new(StatusCode::CONFLICT, "packet_exists", message);
+                e.suggestion = Some(suggestion);
+                e
             }
             Error::PacketFile {
                 path,

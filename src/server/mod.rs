@@ -10,15 +10,20 @@
 //!
 //! - [`error`], [`extract`]: the typed edges (errors, extractors that reject with them, the
 //!   write rule as an extractor); [`access`]: who may read and write;
-//! - `api`, `packets`: the JSON API; `search_page`, `pages`, `packet_pages`: the web pages, with
-//!   `templates`, `links`, `params` and `picker`; `packet_ops`: what the packet API and pages
-//!   share.
+//! - `api`, `packets`: the JSON API; `search_page`, `pages`, `packet_pages`, `packet_editor`
+//!   (with `editor_view`): the web pages, with `templates`, `links`, `params` and `picker`;
+//!   `packet_ops`: what the packet API and pages share.
 
 pub mod access;
 mod api;
+mod case_pages;
+mod editor_form;
+mod editor_view;
 pub mod error;
 pub mod extract;
 mod links;
+pub mod live;
+mod packet_editor;
 mod packet_ops;
 mod packet_pages;
 mod packets;
@@ -53,6 +58,9 @@ pub use error::ApiError;
 
 /// Largest request body accepted (a described problem of a few thousand characters fits).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Largest body of the packet editor's form, which carries the whole packet (a packet file
+/// of up to 256 KB, URL-encoded: Chinese text takes three times its bytes).
+pub const MAX_EDITOR_BODY_BYTES: usize = 4 * crate::packet::MAX_PACKET_BYTES;
 pub use crate::search::MAX_QUERY_CHARS;
 /// Longest text accepted by `POST /api/similar`, in characters.
 pub const MAX_TEXT_CHARS: usize = 20_000;
@@ -70,6 +78,7 @@ struct Inner {
     library: Library,
     packets: PacketStore,
     access: WriteAccess,
+    live: live::Live,
 }
 
 /// Service settings beyond the library.
@@ -100,6 +109,7 @@ impl AppState {
                 library,
                 packets: PacketStore::new(options.packets),
                 access: options.access,
+                live: live::Live::default(),
             }),
         }
     }
@@ -119,6 +129,10 @@ impl AppState {
 
     fn library(&self) -> &Library {
         &self.inner.library
+    }
+
+    fn live(&self) -> &live::Live {
+        &self.inner.live
     }
 }
 
@@ -147,6 +161,12 @@ pub fn router(state: AppState) -> Router {
             delete(packets::remove_case).patch(packets::edit_case),
         )
         .route("/api/packets/{name}/export", get(packets::export_handout))
+        .route(
+            "/api/packets/{name}/cases/{id}/restore",
+            post(packets::restore_case),
+        )
+        .route("/api/packets/{name}/copy", post(packets::copy))
+        .route("/api/packets/{name}/rename", post(packets::rename))
         .route("/api/{*rest}", get(api::not_found).post(api::not_found))
         .route(
             "/",
@@ -154,14 +174,37 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/cases/{id}", get(pages::case))
         .route(
+            "/cases/{id}/download/{format}",
+            get(packet_pages::case_download),
+        )
+        .route(
+            "/cases/new",
+            get(case_pages::new_form).post(case_pages::create),
+        )
+        .route(
+            "/cases/import",
+            post(case_pages::upload).layer(axum::extract::DefaultBodyLimit::max(
+                case_pages::MAX_UPLOAD_BYTES,
+            )),
+        )
+        .route(
+            "/cases/{id}/edit",
+            get(case_pages::edit_form).post(case_pages::save),
+        )
+        .route("/admin/status", get(live::status_page))
+        .route(
             "/packets",
             get(packet_pages::list).post(packet_pages::create),
         )
         .route("/packets/add", post(packet_pages::add_from_results))
+        .route("/new-packet", get(packet_pages::new_page))
         .route(
             "/packets/{name}",
-            get(packet_pages::show).post(packet_pages::edit),
+            get(packet_editor::show)
+                .post(packet_editor::edit)
+                .layer(axum::extract::DefaultBodyLimit::max(MAX_EDITOR_BODY_BYTES)),
         )
+        .route("/packets/{name}/delete", post(packet_pages::delete))
         .route(
             "/packets/{name}/download/{format}",
             get(packet_pages::download),
@@ -172,6 +215,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/static/app.css", get(pages::css))
         .route("/static/app.js", get(pages::js))
+        .route("/static/packet.js", get(packet_editor::js))
         .route("/static/favicon.svg", get(pages::favicon))
         .route("/favicon.ico", get(pages::favicon))
         .route("/robots.txt", get(pages::robots))

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::error::ApiError;
 use super::AppState;
-use crate::packet::{self, Format, NewPacket, Packet, Resolved, StoredPacket};
+use crate::packet::{self, Edition, Format, NewPacket, Packet, Resolved, StoredPacket};
 
 /// A case in a packet view. Borrows the resolved packet.
 #[derive(Debug, Serialize)]
@@ -22,6 +22,15 @@ pub struct CaseView<'a> {
     pub region: Option<&'a str>,
     pub year: Option<i64>,
     pub topics: &'a [String],
+}
+
+/// A removed case in a packet view.
+#[derive(Debug, Serialize)]
+pub struct RemovedView<'a> {
+    pub id: &'a str,
+    pub note: &'a str,
+    /// Its place when it was removed.
+    pub at: usize,
 }
 
 /// A packet with its cases looked up (`GET /api/packets/{name}`, the packet page).
@@ -40,6 +49,8 @@ pub struct PacketView<'a> {
     pub cases: Vec<CaseView<'a>>,
     /// Ids no longer in the corpus.
     pub missing: Vec<&'a str>,
+    /// Cases removed lately, which can be restored with their notes (newest last).
+    pub removed: Vec<RemovedView<'a>>,
     /// Fingerprint of the indexed corpus the cases were taken from.
     pub corpus_version: &'a str,
 }
@@ -73,6 +84,15 @@ impl<'a> From<&'a Resolved> for PacketView<'a> {
                 })
                 .collect(),
             missing: r.missing(),
+            removed: p
+                .removed
+                .iter()
+                .map(|x| RemovedView {
+                    id: &x.id,
+                    note: &x.note,
+                    at: x.at,
+                })
+                .collect(),
             corpus_version: &r.corpus_version,
         }
     }
@@ -154,18 +174,79 @@ pub async fn delete(
     blocking(move || store.delete(&name, version.as_deref())).await
 }
 
-/// The handout of packet `name` as a download; `format` is a format name (`md`, `html`,
-/// `docx`).
-pub async fn download(state: &AppState, name: String, format: &str) -> Result<Response, ApiError> {
-    let r = load(state, name).await?;
+/// Copy packet `from` to a new packet `to` (see [`packet::PacketStore::copy`]).
+pub async fn copy(
+    state: &AppState,
+    from: String,
+    to: String,
+    title: Option<String>,
+) -> Result<StoredPacket, ApiError> {
+    let store = state.packets().clone();
+    blocking(move || store.copy(&from, &to, title.as_deref())).await
+}
+
+/// Rename packet `from` to `to`, refused if `version` is given and stale.
+pub async fn rename(
+    state: &AppState,
+    from: String,
+    to: String,
+    version: Option<String>,
+) -> Result<StoredPacket, ApiError> {
+    let store = state.packets().clone();
+    blocking(move || store.rename(&from, &to, version.as_deref())).await
+}
+
+/// A free packet name like `stem` (see [`packet::PacketStore::free_name`]).
+pub async fn free_name(state: &AppState, stem: String) -> Result<String, ApiError> {
+    let store = state.packets().clone();
+    blocking(move || store.free_name(&stem)).await
+}
+
+/// The format and edition a download asks for: a format name (`md`, `html`, `docx`) and,
+/// when given, an edition name (`teacher`, `student`).
+pub fn handout_kind(format: &str, edition: Option<&str>) -> Result<(Format, Edition), ApiError> {
     let format: Format = format.parse()?;
-    let (bytes, name) = blocking(move || format.render(&r).map(|b| (b, r.name))).await?;
-    Ok(attachment(bytes, format, &name))
+    let edition = match edition.map(str::trim).filter(|e| !e.is_empty()) {
+        Some(e) => e
+            .parse()
+            .map_err(|e: crate::Error| ApiError::bad("bad_edition", e.to_string()))?,
+        None => Edition::default(),
+    };
+    Ok((format, edition))
+}
+
+/// The handout of packet `name` as a download.
+pub async fn download(
+    state: &AppState,
+    name: String,
+    format: &str,
+    edition: Option<&str>,
+) -> Result<Response, ApiError> {
+    let (format, edition) = handout_kind(format, edition)?;
+    let r = load(state, name).await?;
+    let (bytes, name) = blocking(move || format.render(&r, edition).map(|b| (b, r.name))).await?;
+    Ok(attachment(bytes, format, &format.file_name(&name, edition)))
+}
+
+/// One case as a handout download (`GET /cases/{id}/download/{format}`).
+pub async fn case_download(
+    state: &AppState,
+    id: String,
+    format: &str,
+    edition: Option<&str>,
+) -> Result<Response, ApiError> {
+    let (format, edition) = handout_kind(format, edition)?;
+    let s = state.clone();
+    let (bytes, name) = blocking(move || {
+        let r = Resolved::single(s.engine(), &id)?;
+        format.render(&r, edition).map(|b| (b, r.name))
+    })
+    .await?;
+    Ok(attachment(bytes, format, &format.file_name(&name, edition)))
 }
 
 /// A download response with a UTF-8 file name.
-fn attachment(bytes: Vec<u8>, format: Format, name: &str) -> Response {
-    let file = format.file_name(name);
+fn attachment(bytes: Vec<u8>, format: Format, file: &str) -> Response {
     let encoded: String = file
         .bytes()
         .map(|b| {

@@ -1,7 +1,7 @@
-//! The packet pages: list and create packets, edit one (order, notes, questions), download the
-//! handout, log in, and the "加入案例包" form on results and case pages. Plain HTML forms that
-//! post and redirect back (303), so everything works without script. Errors show the error
-//! page ([`PageError`]); writes need [`WriteAllowed`].
+//! The packet pages besides the editor (`packet_editor`): the list, the new-packet form, the
+//! "加入案例包" form on results and case pages, handout downloads (a packet's, or one case's),
+//! and logging in. Plain HTML forms that post and redirect back (303), so everything works
+//! without script. Errors show the error page ([`PageError`]); writes need [`WriteAllowed`].
 
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -11,12 +11,12 @@ use serde::Deserialize;
 
 use super::access::Caller;
 use super::error::{ApiError, PageError};
-use super::extract::{AppForm, LoginAllowed, PagePath, WriteAllowed};
+use super::extract::{AppForm, LoginAllowed, PagePath, PageQuery, WriteAllowed};
 use super::links::{local, packet_url, with_param};
-use super::packet_ops::{self, blocking, PacketView};
+use super::packet_ops::{self, blocking};
 use super::templates::render;
 use super::AppState;
-use crate::packet::{CoverEdit, NewPacket, Packet};
+use crate::packet::NewPacket;
 
 /// A write from a page: refused with the error page.
 type PageWrite = WriteAllowed<PageError>;
@@ -44,10 +44,13 @@ pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Respo
     ))
 }
 
-/// The new-packet form: [`NewPacket`] as a form sends it (`limit` may be empty).
-#[derive(Debug, Deserialize)]
+/// The new-packet form: [`NewPacket`] as a form sends it (`limit` may be empty), and, from
+/// the "加入案例包" form, the case to add and the page to go back to.
+#[derive(Debug, Default, Deserialize)]
 pub struct NewForm {
+    #[serde(default)]
     name: String,
+    #[serde(default)]
     title: String,
     #[serde(default)]
     audience: String,
@@ -59,145 +62,116 @@ pub struct NewForm {
     query: String,
     #[serde(default)]
     limit: String,
-}
-
-/// `POST /packets`: create, then show it.
-pub async fn create(
-    State(state): State<AppState>,
-    _: PageWrite,
-    AppForm(f): AppForm<NewForm>,
-) -> Result<Response, PageError> {
-    let limit = match f.limit.trim() {
-        "" => None,
-        s => Some(
-            s.parse()
-                .map_err(|_| ApiError::bad("bad_limit", "条数应是数字"))?,
-        ),
-    };
-    let new = NewPacket {
-        name: f.name.trim().to_string(),
-        title: f.title,
-        audience: f.audience,
-        date: f.date,
-        author: f.author,
-        query: Some(f.query).filter(|q| !q.trim().is_empty()),
-        limit,
-        ids: Vec::new(),
-    };
-    let stored = packet_ops::create(&state, new).await?;
-    Ok(Redirect::to(&packet_url(&stored.name)).into_response())
-}
-
-/// `GET /packets/{name}`: the packet, with edit forms when the visitor may write.
-pub async fn show(
-    State(state): State<AppState>,
-    caller: Caller,
-    PagePath(name): PagePath<String>,
-) -> Result<Response, PageError> {
-    let resolved = packet_ops::load(&state, name.clone()).await?;
-    let view = PacketView::from(&resolved);
-    let url = packet_url(&name);
-    let cases: Vec<_> = view
-        .cases
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            context! {
-                n => i + 1, id => c.id, title => c.title, missing => c.missing, note => c.note,
-                region => c.region, year => c.year, topics => c.topics,
-                case_url => format!("/cases/{}", c.id),
-                up => i > 0, down => i + 1 < view.cases.len(),
-            }
-        })
-        .collect();
-    let questions = view.questions.join("\n");
-    let can_write = state.access().allows(&caller);
-    let login = !can_write && state.access().has_token();
-    let short = crate::packet::short(view.corpus_version).to_string();
-    let query_url = view.query.map(|q| {
-        format!(
-            "/?{}",
-            serde_urlencoded::to_string([("q", q)]).unwrap_or_default()
-        )
-    });
-    Ok(render(
-        StatusCode::OK,
-        "packet.html",
-        context! { p => view, cases, questions, url, can_write, login, corpus_short => short, query_url },
-    ))
-}
-
-/// Every edit form on the packet page posts here, with `action` saying which.
-#[derive(Debug, Default, Deserialize)]
-pub struct EditForm {
-    action: String,
+    /// A case to put in it.
     #[serde(default)]
-    version: String,
+    id: String,
+    /// Where to go back to after adding `id`.
+    #[serde(default)]
+    back: String,
+}
+
+/// What `GET /new-packet` is given: the search the visitor came from (the title is made
+/// from it), the case to add and the way back.
+#[derive(Debug, Default, Deserialize)]
+pub struct NewParams {
+    #[serde(default)]
+    q: String,
     #[serde(default)]
     id: String,
     #[serde(default)]
-    note: String,
-    #[serde(default)]
-    title: Option<String>,
-    #[serde(default)]
-    audience: Option<String>,
-    #[serde(default)]
-    date: Option<String>,
-    #[serde(default)]
-    author: Option<String>,
-    /// One question a line.
-    #[serde(default)]
-    questions: Option<String>,
+    back: String,
 }
 
-/// `POST /packets/{name}`: apply one edit, then show the packet again.
-pub async fn edit(
+/// `GET /new-packet`: the new-packet form, its title made from the search and its name free.
+pub async fn new_page(
     State(state): State<AppState>,
-    PagePath(name): PagePath<String>,
-    _: PageWrite,
-    AppForm(f): AppForm<EditForm>,
+    caller: Caller,
+    PageQuery(p): PageQuery<NewParams>,
 ) -> Result<Response, PageError> {
-    let url = packet_url(&name);
-    let id = f.id.trim().to_string();
-    type Change = Box<dyn FnOnce(&mut Packet) -> crate::Result<()> + Send>;
-    let (version, change): (Option<String>, Change) = match f.action.as_str() {
-        "meta" => {
-            let edit = CoverEdit {
-                version: Some(f.version),
-                title: f.title,
-                audience: f.audience,
-                date: f.date,
-                author: f.author,
-                questions: f.questions.map(|q| q.lines().map(str::to_string).collect()),
-            };
-            (
-                edit.version.clone(),
-                Box::new(move |p| {
-                    p.edit_cover(edit);
-                    Ok(())
-                }),
-            )
-        }
-        "add" => {
-            let ids: Vec<String> = id.split_whitespace().map(str::to_string).collect();
-            packet_ops::add_cases(&state, name, ids, None).await?;
-            return Ok(Redirect::to(&format!("{url}#cases")).into_response());
-        }
-        "remove" => (None, Box::new(move |p| p.remove(&id))),
-        "up" => (None, Box::new(move |p| p.shift(&id, -1))),
-        "down" => (None, Box::new(move |p| p.shift(&id, 1))),
-        "note" => {
-            let note = f.note;
-            (None, Box::new(move |p| p.set_note(&id, &note)))
-        }
-        "delete" => {
-            packet_ops::delete(&state, name, Some(f.version)).await?;
-            return Ok(Redirect::to("/packets").into_response());
-        }
-        _ => return Err(ApiError::bad("bad_form", "不认识的操作").into()),
+    let q = crate::packet::clean_line(&p.q);
+    let title = if q.is_empty() {
+        "新案例包".to_string()
+    } else {
+        format!("{}专题", q.chars().take(40).collect::<String>())
     };
-    packet_ops::update(&state, name, version, change).await?;
-    Ok(Redirect::to(&format!("{url}#cases")).into_response())
+    let name = packet_ops::free_name(&state, crate::packet::name_from_title(&title)).await?;
+    let form = NewForm {
+        name,
+        title,
+        id: p.id.trim().to_string(),
+        back: local(&p.back).unwrap_or_default(),
+        ..NewForm::default()
+    };
+    Ok(new_form(&state, &caller, &form, None, StatusCode::OK))
+}
+
+/// The new-packet page with `form`'s values and, after a refusal, why.
+fn new_form(
+    state: &AppState,
+    caller: &Caller,
+    f: &NewForm,
+    error: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let can_write = state.access().allows(caller);
+    let login = !can_write && state.access().has_token();
+    render(
+        status,
+        "packet_new.html",
+        context! {
+            name => f.name, title => f.title, audience => f.audience, date => f.date,
+            author => f.author, query => f.query, limit => f.limit, id => f.id, back => f.back,
+            error, can_write, login,
+        },
+    )
+}
+
+/// `POST /packets`: create, then show it (or go back to the page the case was added from). A
+/// refused name comes back in the form with a free one to use instead.
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    _: PageWrite,
+    AppForm(mut f): AppForm<NewForm>,
+) -> Result<Response, PageError> {
+    let limit = match f.limit.trim() {
+        "" => None,
+        s => match s.parse() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                let err = Some("条数应是数字".to_string());
+                return Ok(new_form(&state, &caller, &f, err, StatusCode::BAD_REQUEST));
+            }
+        },
+    };
+    let id = f.id.trim().to_string();
+    let new = NewPacket {
+        name: f.name.trim().to_string(),
+        title: f.title.clone(),
+        audience: f.audience.clone(),
+        date: f.date.clone(),
+        author: f.author.clone(),
+        query: Some(f.query.clone()).filter(|q| !q.trim().is_empty()),
+        limit,
+        ids: if id.is_empty() { Vec::new() } else { vec![id] },
+    };
+    match packet_ops::create(&state, new).await {
+        Ok(stored) => {
+            let to = match local(&f.back).filter(|_| !f.id.trim().is_empty()) {
+                Some(back) => with_param(&back, "added", &stored.name),
+                None => packet_url(&stored.name),
+            };
+            Ok(Redirect::to(&to).into_response())
+        }
+        Err(e) if e.status() == StatusCode::INTERNAL_SERVER_ERROR => Err(e.into()),
+        Err(e) => {
+            if let Some(s) = &e.suggestion {
+                f.name = s.clone();
+            }
+            let status = e.status();
+            Ok(new_form(&state, &caller, &f, Some(e.message), status))
+        }
+    }
 }
 
 /// The "加入案例包" form on results and case pages.
@@ -210,12 +184,13 @@ pub struct AddForm {
     /// The page to go back to.
     #[serde(default)]
     back: String,
-    /// The search the page showed (names a new packet).
+    /// The search the page showed (the new packet's title is made from it).
     #[serde(default)]
     q: String,
 }
 
-/// `POST /packets/add`: add a case (to a new packet if none was chosen), then go back.
+/// `POST /packets/add`: add a case, then go back; with no packet chosen, the new-packet form
+/// (title made from the search, asked for before anything is created).
 pub async fn add_from_results(
     State(state): State<AppState>,
     _: PageWrite,
@@ -225,58 +200,69 @@ pub async fn add_from_results(
     let s = state.clone();
     let ids =
         blocking(move || crate::packet::require_cases(s.engine(), &ids).map(|()| ids)).await?;
-    let name = if f.packet.trim().is_empty() {
-        new_packet_for(&state, f.q.trim()).await?
-    } else {
-        f.packet.trim().to_string()
-    };
+    let name = f.packet.trim().to_string();
+    if name.is_empty() {
+        let back = local(&f.back).unwrap_or_default();
+        let query = serde_urlencoded::to_string([
+            ("q", f.q.trim()),
+            ("id", ids[0].as_str()),
+            ("back", back.as_str()),
+        ])
+        .unwrap_or_default();
+        return Ok(Redirect::to(&format!("/new-packet?{query}")).into_response());
+    }
     packet_ops::update(&state, name.clone(), None, move |p| p.add(&ids, None)).await?;
     let back = local(&f.back).unwrap_or_else(|| packet_url(&name));
     Ok(Redirect::to(&with_param(&back, "added", &name)).into_response())
 }
 
-/// Start a packet named after the search (or 案例包), with a free name.
-async fn new_packet_for(state: &AppState, q: &str) -> Result<String, ApiError> {
-    let stem: String = q.chars().filter(|c| c.is_alphanumeric()).take(20).collect();
-    let stem = if stem.is_empty() {
-        "案例包".to_string()
-    } else {
-        stem
-    };
-    let title = if q.is_empty() {
-        "新案例包".to_string()
-    } else {
-        format!("{}专题", q.chars().take(40).collect::<String>())
-    };
-    for i in 1..100 {
-        let name = if i == 1 {
-            stem.clone()
-        } else {
-            format!("{stem}-{i}")
-        };
-        let new = NewPacket {
-            name: name.clone(),
-            title: title.clone(),
-            ..NewPacket::default()
-        };
-        match packet_ops::create(state, new).await {
-            Ok(_) => return Ok(name),
-            Err(e) if e.code == "packet_exists" => continue,
-            Err(e) => return Err(e),
-        }
-    }
-    Err(ApiError::bad(
-        "bad_edit",
-        "同名案例包太多，请到“案例包”页面新建",
-    ))
+/// The delete form: the version the page showed, and the box ticked.
+#[derive(Debug, Deserialize)]
+pub struct DeleteForm {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    confirm: String,
 }
 
-/// `GET /packets/{name}/download/{format}`.
+/// `POST /packets/{name}/delete`: delete the packet (refused if it changed since the page
+/// was shown, or the box is not ticked), then the list.
+pub async fn delete(
+    State(state): State<AppState>,
+    PagePath(name): PagePath<String>,
+    _: PageWrite,
+    AppForm(f): AppForm<DeleteForm>,
+) -> Result<Response, PageError> {
+    if f.confirm.is_empty() {
+        return Err(ApiError::bad("bad_form", "请先勾选“确认删除”").into());
+    }
+    packet_ops::delete(&state, name, Some(f.version)).await?;
+    Ok(Redirect::to("/packets").into_response())
+}
+
+/// `?edition=` of a download.
+#[derive(Debug, Default, Deserialize)]
+pub struct EditionParam {
+    #[serde(default)]
+    edition: Option<String>,
+}
+
+/// `GET /packets/{name}/download/{format}[?edition=student]`.
 pub async fn download(
     State(state): State<AppState>,
     PagePath((name, format)): PagePath<(String, String)>,
+    PageQuery(p): PageQuery<EditionParam>,
 ) -> Result<Response, PageError> {
-    Ok(packet_ops::download(&state, name, &format).await?)
+    Ok(packet_ops::download(&state, name, &format, p.edition.as_deref()).await?)
+}
+
+/// `GET /cases/{id}/download/{format}[?edition=student]`: one case as a handout.
+pub async fn case_download(
+    State(state): State<AppState>,
+    PagePath((id, format)): PagePath<(String, String)>,
+    PageQuery(p): PageQuery<EditionParam>,
+) -> Result<Response, PageError> {
+    Ok(packet_ops::case_download(&state, id, &format, p.edition.as_deref()).await?)
 }
 
 /// `GET /login`: the token form (only meaningful when a token is configured).

@@ -57,6 +57,30 @@ pub struct VersionParam {
 pub struct ExportParams {
     /// `md`, `html` or `docx` (default `docx`).
     pub format: Option<String>,
+    /// `teacher` (default) or `student`.
+    pub edition: Option<String>,
+}
+
+/// Body of `POST /api/packets/{name}/copy`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CopyBody {
+    /// The new packet's name.
+    pub name: String,
+    /// Its title (default: the same title).
+    #[serde(default)]
+    pub title: Option<String>,
+}
+
+/// Body of `POST /api/packets/{name}/rename`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RenameBody {
+    /// The new name.
+    pub name: String,
+    /// The version the rename is based on (refused if stale).
+    #[serde(default)]
+    pub version: Option<String>,
 }
 
 /// The packet view of `r` as JSON (serialized here: the view borrows `r`).
@@ -175,12 +199,47 @@ pub async fn edit_case(
     resolved_view(&state, stored).await
 }
 
-/// `GET /api/packets/{name}/export?format=md|html|docx`: the handout as a download.
+/// `POST /api/packets/{name}/cases/{id}/restore`: undo the removal of a case (its note comes
+/// back with it).
+pub async fn restore_case(
+    State(state): State<AppState>,
+    AppPath((name, id)): AppPath<(String, String)>,
+    _: WriteAllowed,
+) -> Result<Response, ApiError> {
+    let (stored, ()) = packet_ops::update(&state, name, None, move |p| p.restore(&id)).await?;
+    resolved_view(&state, stored).await
+}
+
+/// `POST /api/packets/{name}/copy`: a new packet with the same cases, notes and questions;
+/// 201 with the copy.
+pub async fn copy(
+    State(state): State<AppState>,
+    AppPath(name): AppPath<String>,
+    _: WriteAllowed,
+    AppJson(b): AppJson<CopyBody>,
+) -> Result<(StatusCode, Response), ApiError> {
+    let stored = packet_ops::copy(&state, name, b.name, b.title).await?;
+    Ok((StatusCode::CREATED, resolved_view(&state, stored).await?))
+}
+
+/// `POST /api/packets/{name}/rename`: the packet under a new name.
+pub async fn rename(
+    State(state): State<AppState>,
+    AppPath(name): AppPath<String>,
+    _: WriteAllowed,
+    AppJson(b): AppJson<RenameBody>,
+) -> Result<Response, ApiError> {
+    let stored = packet_ops::rename(&state, name, b.name, b.version).await?;
+    resolved_view(&state, stored).await
+}
+
+/// `GET /api/packets/{name}/export?format=md|html|docx&edition=teacher|student`: the handout
+/// as a download.
 pub async fn export_handout(
     State(state): State<AppState>,
     AppPath(name): AppPath<String>,
     AppQuery(p): AppQuery<ExportParams>,
 ) -> Result<Response, ApiError> {
     let format = p.format.unwrap_or_else(|| "docx".into());
-    packet_ops::download(&state, name, &format).await
+    packet_ops::download(&state, name, &format, p.edition.as_deref()).await
 }

@@ -20,7 +20,11 @@ pub fn env() -> &'static Environment<'static> {
             ("add_form.html", include_str!("templates/add_form.html")),
             ("packets.html", include_str!("templates/packets.html")),
             ("packet.html", include_str!("templates/packet.html")),
+            ("packet_new.html", include_str!("templates/packet_new.html")),
+            ("new_form.html", include_str!("templates/new_form.html")),
             ("login.html", include_str!("templates/login.html")),
+            ("case_form.html", include_str!("templates/case_form.html")),
+            ("status.html", include_str!("templates/status.html")),
         ] {
             if let Err(e) = env.add_template(name, src) {
                 // A broken built-in template is a bug caught by the tests; keep serving the rest.

@@ -5,35 +5,43 @@
 
 use std::fmt::Write as _;
 
-use super::{missing_text, source_line};
+use super::{about, missing_text, source_line, Edition};
+use super::{NOTE_LINES_PER_CASE, NOTE_LINES_PER_QUESTION};
 use crate::packet::Resolved;
 
-/// The Markdown handout.
-pub fn markdown(r: &Resolved) -> String {
+/// The Markdown handout of `r` in `edition`.
+pub fn markdown(r: &Resolved, edition: Edition) -> String {
     let mut out = String::with_capacity(4096 + r.entries.len() * 4096);
     let p = &r.packet;
     let _ = writeln!(out, "# {}\n", escape(p.title.trim()));
-    for (label, value) in r.cover() {
-        let _ = writeln!(out, "- {label}：{}", escape(&value));
-    }
-    out.push_str("\n## 目录\n\n");
-    for (i, e) in r.entries.iter().enumerate() {
-        let title = match e.case() {
-            Some(c) => escape(&c.meta.title),
-            None => format!("（缺失）{}", escape(e.id())),
-        };
-        let _ = writeln!(out, "{}. {title}", i + 1);
-    }
-    if !p.questions.is_empty() {
-        let _ = writeln!(out, "{}. 讨论题", r.entries.len() + 1);
+    if !r.single {
+        let _ = writeln!(out, "（{}）\n", edition.label());
+        for (label, value) in r.cover() {
+            let _ = writeln!(out, "- {label}：{}", escape(&value));
+        }
+        out.push_str("\n## 目录\n\n");
+        for (i, e) in r.entries.iter().enumerate() {
+            let title = match e.case() {
+                Some(c) => escape(&c.meta.title),
+                None => format!("（缺失）{}", escape(e.id())),
+            };
+            let _ = writeln!(out, "{}. {title}", i + 1);
+        }
+        if !p.questions.is_empty() {
+            let _ = writeln!(out, "{}. 讨论题", r.entries.len() + 1);
+        }
     }
     for (i, e) in r.entries.iter().enumerate() {
         out.push('\n');
         match e.case() {
             Some(c) => {
-                let _ = writeln!(out, "## 案例 {}　{}\n", i + 1, escape(&c.meta.title));
+                if !r.single {
+                    let _ = writeln!(out, "## 案例 {}　{}\n", i + 1, escape(&c.meta.title));
+                }
                 let _ = writeln!(out, "*{}*\n", escape(&source_line(c)));
-                note_md(&mut out, e.note());
+                if edition.notes() {
+                    note_md(&mut out, e.note());
+                }
                 if let Some(s) = c.meta.summary.as_deref().filter(|s| !s.trim().is_empty()) {
                     let _ = writeln!(out, "**摘要：**{}\n", escape(s.trim()));
                 }
@@ -47,18 +55,46 @@ pub fn markdown(r: &Resolved) -> String {
             None => {
                 let _ = writeln!(out, "## 案例 {}　（缺失）{}\n", i + 1, escape(e.id()));
                 let _ = writeln!(out, "**{}**\n", escape(&missing_text(e.id())));
-                note_md(&mut out, e.note());
+                if edition.notes() {
+                    note_md(&mut out, e.note());
+                }
             }
+        }
+        if edition == Edition::Student {
+            writing_space(&mut out, "笔记", NOTE_LINES_PER_CASE);
         }
     }
     if !p.questions.is_empty() {
         out.push_str("\n## 讨论题\n\n");
         for (i, q) in p.questions.iter().enumerate() {
             let _ = writeln!(out, "{}. {}", i + 1, escape(&q.trim().replace('\n', " ")));
+            if edition == Edition::Student {
+                out.push('\n');
+                writing_space(&mut out, "", NOTE_LINES_PER_QUESTION);
+            }
         }
     }
-    let _ = writeln!(out, "\n---\n\n{}", r.provenance());
+    let a = about(r);
+    out.push_str("\n---\n\n**资料说明**\n\n");
+    for (label, value) in &a.lines {
+        let _ = writeln!(out, "- {label}：{}", escape(value));
+    }
+    out.push_str("- 案例编号：\n");
+    for c in &a.cases {
+        let _ = writeln!(out, "  - {}", escape(c));
+    }
     out
+}
+
+/// Room to write (student edition): a label and lines of full-width low lines, which no
+/// Markdown reader takes for markup.
+fn writing_space(out: &mut String, label: &str, lines: usize) {
+    if !label.is_empty() {
+        let _ = writeln!(out, "**{label}**\n");
+    }
+    for _ in 0..lines {
+        let _ = writeln!(out, "{}\n", "＿".repeat(30));
+    }
 }
 
 fn note_md(out: &mut String, note: &str) {
@@ -144,7 +180,7 @@ mod tests {
 
     #[test]
     fn markdown_has_cover_contents_cases_questions_and_provenance() {
-        let md = markdown(&resolved());
+        let md = markdown(&resolved(), Edition::Teacher);
         for want in [
             "# 老旧小区加装电梯专题",
             "- 培训对象：新任社区书记培训班",
@@ -154,16 +190,38 @@ mod tests {
             "2. （缺失）elevator-99",
             "3. 讨论题",
             "## 案例 1　先算账再加梯",
-            "*来源：示例案例 · 类型：示例 · 浙江省/杭州市/拱墅区 · 2023 年 · 编号 elevator-01*",
+            "（教师用）",
+            "*来源：示例案例 · 类型：示例 · 浙江省/杭州市/拱墅区 · 2023 年*",
             "> **教师按：**重点看分摊办法。\n>\n> 第二段略读。",
             "### 做法",
             "## 案例 2　（缺失）elevator-99",
             "已不在案例库中",
             "1. 一楼住户反对时，你会先找谁谈？",
-            "案例库版本 0123456789abcdef；案例编号：elevator-01, elevator-99",
+            "**资料说明**",
+            "- 生成：anli 社区治理案例库，2026年11月21日",
+            "- 案例库版本：0123456789abcdef（",
+            "  - 案例 1　先算账再加梯：elevator-01",
+            "  - 案例 2　（缺失）：elevator-99",
         ] {
             assert!(md.contains(want), "missing {want:?} in\n{md}");
         }
+        let about = md.find("资料说明").unwrap();
+        assert!(!md[..about].contains("elevator-01"), "ids only at the end");
+    }
+
+    #[test]
+    fn the_student_edition_has_room_to_write_and_no_notes() {
+        let md = markdown(&resolved(), Edition::Student);
+        assert!(
+            !md.contains("教师按") && !md.contains("重点看分摊办法"),
+            "{md}"
+        );
+        assert!(md.contains("（学员用）"));
+        assert_eq!(md.matches("**笔记**").count(), 2);
+        assert_eq!(
+            md.matches(&"＿".repeat(30)).count(),
+            2 * NOTE_LINES_PER_CASE + NOTE_LINES_PER_QUESTION
+        );
     }
 
     #[test]
@@ -175,7 +233,7 @@ mod tests {
         if let crate::packet::Entry::Found { note, .. } = &mut r.entries[0] {
             *note = "# 不是标题\n- 不是列表\n1. 也不是\n<img src=x onerror=alert(1)>".into();
         }
-        let md = markdown(&r);
+        let md = markdown(&r, Edition::Teacher);
         for bad in [
             "<script>alert(1)</script> 怎么办",
             " <img",

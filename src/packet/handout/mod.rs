@@ -1,14 +1,110 @@
 //! The handouts an instructor prints: [`markdown`], [`html`] (self-contained, print-ready) and
-//! [`docx`] (Word), all made from a [`Resolved`](super::Resolved) packet and all ending with
-//! where they came from (corpus version and case ids). [`Format`](super::Format) picks one.
+//! [`docx`] (Word), all made from a [`Resolved`](super::Resolved) packet, in a teacher's or a
+//! student's [`Edition`], and all ending with a small 资料说明 block: when they were made, the
+//! corpus version and the case ids ([`about`]). [`Format`](super::Format) picks one.
 
 pub mod docx;
 pub mod html;
 pub mod markdown;
 
-use crate::case::Case;
+use std::str::FromStr;
 
-/// A case's source line: 来源 · 类型 · 地区 · 年份 · 编号.
+use super::Resolved;
+use crate::case::Case;
+use crate::error::{Error, Result};
+
+/// Who a handout is for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Edition {
+    /// The instructor's: with the notes (教师按).
+    #[default]
+    Teacher,
+    /// The trainees': without the notes, with room to write after each case and question.
+    Student,
+}
+
+impl Edition {
+    /// Both, in the order they are offered.
+    pub const ALL: [Edition; 2] = [Edition::Teacher, Edition::Student];
+
+    /// The name `--edition` and `?edition=` take: `teacher`, `student`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Edition::Teacher => "teacher",
+            Edition::Student => "student",
+        }
+    }
+
+    /// What the cover says: 教师用 / 学员用.
+    pub fn label(self) -> &'static str {
+        match self {
+            Edition::Teacher => "教师用",
+            Edition::Student => "学员用",
+        }
+    }
+
+    /// Whether the notes (教师按) are printed.
+    pub fn notes(self) -> bool {
+        self == Edition::Teacher
+    }
+}
+
+impl FromStr for Edition {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Edition> {
+        Edition::ALL
+            .into_iter()
+            .find(|e| e.name() == s)
+            .ok_or_else(|| {
+                Error::PacketEdit(format!(
+                    "不认识的讲义版本“{}”：可选 teacher（教师用）、student（学员用）",
+                    s.chars().take(20).collect::<String>()
+                ))
+            })
+    }
+}
+
+/// Lines ruled for writing on in the student edition, after each case.
+pub const NOTE_LINES_PER_CASE: usize = 6;
+/// … and after each discussion question.
+pub const NOTE_LINES_PER_QUESTION: usize = 4;
+
+/// The 资料说明 block every handout ends with: (label, value) lines, then one line per case
+/// (its number, title and id).
+pub struct About {
+    pub lines: Vec<(&'static str, String)>,
+    pub cases: Vec<String>,
+}
+
+/// What the 资料说明 block says about `r`.
+pub fn about(r: &Resolved) -> About {
+    let lines = vec![
+        (
+            "生成",
+            format!("anli 社区治理案例库，{}", r.built_at_text()),
+        ),
+        (
+            "案例库版本",
+            format!(
+                "{}（核对案例是否更新过时用）",
+                super::short(&r.corpus_version)
+            ),
+        ),
+    ];
+    let cases = r
+        .entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| match e.case() {
+            Some(c) => format!("案例 {}　{}：{}", i + 1, c.meta.title, e.id()),
+            None => format!("案例 {}　（缺失）：{}", i + 1, e.id()),
+        })
+        .collect();
+    About { lines, cases }
+}
+
+/// A case's source line: 来源 · 类型 · 地区 · 年份 (its id is in the 资料说明 block).
 pub fn source_line(case: &Case) -> String {
     let case = &case.meta;
     let mut parts = Vec::new();
@@ -24,7 +120,6 @@ pub fn source_line(case: &Case) -> String {
     if let Some(y) = case.year {
         parts.push(format!("{y} 年"));
     }
-    parts.push(format!("编号 {}", case.id));
     parts.join(" · ")
 }
 
@@ -97,7 +192,10 @@ pub(crate) mod fixture {
                 },
             ],
             corpus_version: "0123456789abcdef0123".into(),
-            built_at: "2026-11-21T10:00:00Z".into(),
+            // 2026-11-21T10:05:00Z
+            built_at: std::time::SystemTime::UNIX_EPOCH
+                + std::time::Duration::from_secs(1_795_255_500),
+            single: false,
         }
     }
 }

@@ -243,18 +243,100 @@ impl PacketStore {
         })
     }
 
-    /// Create packet `name`; fails with [`Error::PacketExists`] if it exists.
+    /// Create packet `name`; fails with [`Error::PacketExists`] (with a free name to suggest)
+    /// if it exists.
     pub fn create(&self, name: &str, packet: &Packet) -> Result<StoredPacket> {
         let path = self.path(name)?;
         packet.validate()?;
         let _lock = self.lock()?;
+        self.check_new(name, &path)?;
+        self.write(name, &path, packet)
+    }
+
+    /// A name for a new packet that is not taken: `stem`, else `stem-2`, `stem-3`, … (`stem`
+    /// shortened if need be; 案例包 if it is not a usable name).
+    pub fn free_name(&self, stem: &str) -> Result<String> {
+        let stem = if check_name(stem).is_ok() {
+            stem.to_string()
+        } else {
+            "案例包".to_string()
+        };
+        let taken = self.names()?;
+        for i in 1..=taken.len() + 1 {
+            let name = if i == 1 {
+                stem.clone()
+            } else {
+                let tail = format!("-{i}");
+                let mut head: String = stem.clone();
+                while check_name(&format!("{head}{tail}")).is_err() && !head.is_empty() {
+                    head.pop();
+                }
+                format!("{head}{tail}")
+            };
+            if !taken.contains(&name) && check_name(&name).is_ok() {
+                return Ok(name);
+            }
+        }
+        Err(Error::TooManyPackets { max: MAX_PACKETS })
+    }
+
+    /// Refuse a new packet `name` (under the lock): taken, or one too many.
+    fn check_new(&self, name: &str, path: &Path) -> Result<()> {
         if path.exists() {
-            return Err(Error::PacketExists(name.to_string()));
+            return Err(Error::PacketExists {
+                name: name.to_string(),
+                suggestion: self.free_name(name)?,
+            });
         }
         if self.names()?.len() >= MAX_PACKETS {
             return Err(Error::TooManyPackets { max: MAX_PACKETS });
         }
-        self.write(name, &path, packet)
+        Ok(())
+    }
+
+    /// Copy packet `from` to a new packet `to` (refused like [`create`](Self::create) if
+    /// `to` exists), with a new title if one is given; the copy does not keep the removed
+    /// cases.
+    pub fn copy(&self, from: &str, to: &str, title: Option<&str>) -> Result<StoredPacket> {
+        let path = self.path(to)?;
+        let _lock = self.lock()?;
+        let mut packet = self.load(from)?.packet;
+        packet.removed.clear();
+        if let Some(t) = title.map(super::clean_line).filter(|t| !t.is_empty()) {
+            packet.title = t;
+        }
+        packet.validate()?;
+        self.check_new(to, &path)?;
+        self.write(to, &path, &packet)
+    }
+
+    /// Rename packet `from` to `to` (refused if `to` exists, or, like
+    /// [`update`](Self::update), if `expected` is stale). The file keeps its bytes.
+    pub fn rename(&self, from: &str, to: &str, expected: Option<&str>) -> Result<StoredPacket> {
+        let old = self.path(from)?;
+        let new = self.path(to)?;
+        let _lock = self.lock()?;
+        let current = self.load(from)?;
+        if expected.is_some_and(|v| v != current.version) {
+            return Err(Error::PacketConflict(from.to_string()));
+        }
+        if from == to {
+            return Ok(current);
+        }
+        if new.exists() {
+            return Err(Error::PacketExists {
+                name: to.to_string(),
+                suggestion: self.free_name(to)?,
+            });
+        }
+        let bytes = read_capped(&old).map_err(io(&old))?;
+        self.put(to, &new, &bytes)?;
+        fs::remove_file(&old).map_err(io(&old))?;
+        self.sync_dir()?;
+        Ok(StoredPacket {
+            name: to.to_string(),
+            ..current
+        })
     }
 
     /// Apply `change` to the current packet `name` and save it, all under the lock. With
@@ -357,13 +439,7 @@ impl PacketStore {
                 max_kb: MAX_PACKET_BYTES / 1024,
             });
         }
-        let tmp = self.dir.join(format!(".{name}.toml.tmp"));
-        let mut f = File::create(&tmp).map_err(io(&tmp))?;
-        f.write_all(text.as_bytes()).map_err(io(&tmp))?;
-        f.sync_all().map_err(io(&tmp))?;
-        drop(f);
-        fs::rename(&tmp, path).map_err(io(path))?;
-        self.sync_dir()?;
+        self.put(name, path, text.as_bytes())?;
         Ok(StoredPacket {
             name: name.to_string(),
             packet: packet.clone(),
@@ -373,6 +449,18 @@ impl PacketStore {
 }
 
 impl PacketStore {
+    /// Write `bytes` as packet `name`'s file: a temporary file, synced, renamed into place,
+    /// and the folder synced.
+    fn put(&self, name: &str, path: &Path, bytes: &[u8]) -> Result<()> {
+        let tmp = self.dir.join(format!(".{name}.toml.tmp"));
+        let mut f = File::create(&tmp).map_err(io(&tmp))?;
+        f.write_all(bytes).map_err(io(&tmp))?;
+        f.sync_all().map_err(io(&tmp))?;
+        drop(f);
+        fs::rename(&tmp, path).map_err(io(path))?;
+        self.sync_dir()
+    }
+
     /// Make the folder's entries (a rename, a removal) durable.
     fn sync_dir(&self) -> Result<()> {
         #[cfg(test)]
@@ -430,203 +518,4 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Packet> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn store() -> (tempfile::TempDir, PacketStore) {
-        let dir = tempfile::tempdir().unwrap();
-        let store = PacketStore::new(dir.path().join("packets"));
-        (dir, store)
-    }
-
-    #[test]
-    fn create_load_update_delete() {
-        let (_d, store) = store();
-        assert!(store.list().unwrap().is_empty());
-        let p = Packet::new("停车难专题");
-        let created = store.create("停车难", &p).unwrap();
-        assert!(matches!(
-            store.create("停车难", &p),
-            Err(Error::PacketExists(_))
-        ));
-        let (after, added) = store
-            .update("停车难", None, |p| {
-                p.add(&["parking-01".to_string()], None)
-            })
-            .unwrap();
-        assert_eq!(added, ["parking-01"]);
-        assert_ne!(after.version, created.version);
-        assert_eq!(store.load("停车难").unwrap(), after);
-        // An edit based on the old version is refused, and changes nothing.
-        let stale = store.update("停车难", Some(&created.version), |p| {
-            p.title = "改名".into();
-            Ok(())
-        });
-        assert!(matches!(stale, Err(Error::PacketConflict(_))));
-        assert_eq!(store.load("停车难").unwrap().packet.title, "停车难专题");
-        assert!(matches!(
-            store.delete("停车难", Some(&created.version)),
-            Err(Error::PacketConflict(_))
-        ));
-        store.delete("停车难", Some(&after.version)).unwrap();
-        assert!(matches!(
-            store.load("停车难"),
-            Err(Error::PacketNotFound(_))
-        ));
-    }
-
-    #[test]
-    fn a_failed_edit_leaves_the_file_alone() {
-        let (_d, store) = store();
-        store.create("a", &Packet::new("标题")).unwrap();
-        let before = store.load("a").unwrap();
-        assert!(store.update("a", None, |p| p.remove("nope")).is_err());
-        assert_eq!(store.load("a").unwrap(), before);
-    }
-
-    #[test]
-    fn bad_files_name_path_and_line() {
-        let (_d, store) = store();
-        fs::create_dir_all(store.dir()).unwrap();
-        fs::write(
-            store.dir().join("坏.toml"),
-            "title = \"停车\"\n\n[[cases]]\nid = \"a\"\nnoet = \"拼错了\"\n",
-        )
-        .unwrap();
-        let err = store.load("坏").unwrap_err().to_string();
-        assert!(err.contains("坏.toml:5:"), "{err}");
-        fs::write(store.dir().join("notes.txt"), "not a packet").unwrap();
-        let listed = store.list().unwrap();
-        assert_eq!(listed.len(), 1);
-        assert!(listed[0].is_err());
-    }
-
-    #[test]
-    fn problems_name_the_line_of_a_missing_id() {
-        let (_d, store) = store();
-        let mut p = Packet::new("停车");
-        p.add(&["parking-01".into(), "gone-07".into()], None)
-            .unwrap();
-        store.create("停车", &p).unwrap();
-        let problems = store.problems(|id| id == "parking-01").unwrap();
-        assert_eq!(problems.len(), 1);
-        let text = fs::read_to_string(store.path("停车").unwrap()).unwrap();
-        let line = 1 + text.lines().position(|l| l.contains("gone-07")).unwrap();
-        let msg = problems[0].to_string();
-        assert!(msg.contains(&format!("停车.toml:{line}:")), "{msg}");
-        assert!(msg.contains("gone-07"), "{msg}");
-    }
-
-    #[test]
-    fn summaries_read_a_file_again_only_when_it_changed() {
-        use std::sync::atomic::Ordering::Relaxed;
-        let (_d, store) = store();
-        for name in ["a", "b", "c"] {
-            store
-                .create(name, &Packet::new(format!("标题{name}")))
-                .unwrap();
-        }
-        let reads = || store.shared.summary_reads.load(Relaxed);
-        let first = store.summaries().unwrap();
-        assert_eq!(first.len(), 3);
-        assert_eq!(reads(), 3);
-        // Nothing changed: nothing is read (a clone of the store shares the summaries).
-        let again = store.clone().summaries().unwrap();
-        assert_eq!(reads(), 3);
-        assert_eq!(
-            first
-                .iter()
-                .map(|r| r.as_ref().unwrap())
-                .collect::<Vec<_>>(),
-            again
-                .iter()
-                .map(|r| r.as_ref().unwrap())
-                .collect::<Vec<_>>()
-        );
-        // One edit, one deletion: one file read, and the deleted one gone.
-        store
-            .update("b", None, |p| p.add(&["case-1".into()], None))
-            .unwrap();
-        store.delete("c", None).unwrap();
-        let now = store.summaries().unwrap();
-        assert_eq!(reads(), 4);
-        let b = now[1].as_ref().unwrap();
-        assert_eq!((b.name.as_str(), b.cases), ("b", 1));
-        assert_eq!(now.len(), 2);
-        // Edited in place by hand (the same file): seen too.
-        let path = store.path("a").unwrap();
-        let text = fs::read_to_string(&path)
-            .unwrap()
-            .replace("标题a", "手改的标题");
-        fs::write(&path, text).unwrap();
-        let now = store.summaries().unwrap();
-        assert_eq!(now[0].as_ref().unwrap().title, "手改的标题");
-    }
-
-    #[test]
-    fn renames_and_removals_are_made_durable() {
-        use std::sync::atomic::Ordering::Relaxed;
-        let (_d, store) = store();
-        let syncs = || store.shared.dir_syncs.load(Relaxed);
-        store.create("a", &Packet::new("标题")).unwrap();
-        assert_eq!(syncs(), 1);
-        store
-            .update("a", None, |p| p.add(&["x".into()], None))
-            .unwrap();
-        assert_eq!(syncs(), 2);
-        store.delete("a", None).unwrap();
-        assert_eq!(syncs(), 3);
-    }
-
-    #[test]
-    fn size_and_number_are_limited() {
-        let (_d, store) = store();
-        let mut big = Packet::new("大");
-        big.questions = (0..crate::packet::MAX_QUESTIONS)
-            .map(|i| format!("{i}{}", "问".repeat(3_000)))
-            .collect();
-        assert!(matches!(
-            store.create("big", &big),
-            Err(Error::PacketTooLarge { .. })
-        ));
-        assert!(!store.dir().join("big.toml").exists());
-        fs::create_dir_all(store.dir()).unwrap();
-        for i in 0..MAX_PACKETS {
-            fs::write(store.dir().join(format!("p{i}.toml")), "title = \"t\"\n").unwrap();
-        }
-        assert!(matches!(
-            store.create("one-more", &Packet::new("t")),
-            Err(Error::TooManyPackets { .. })
-        ));
-        // A file larger than the limit is not read.
-        fs::write(
-            store.dir().join("huge.toml"),
-            format!("title = \"{}\"\n", "x".repeat(MAX_PACKET_BYTES)),
-        )
-        .unwrap();
-        let err = store.load("huge").unwrap_err().to_string();
-        assert!(
-            err.contains("huge.toml:1:") && err.contains("太大"),
-            "{err}"
-        );
-    }
-
-    #[test]
-    fn concurrent_edits_from_many_threads_all_survive() {
-        let (_d, store) = store();
-        store.create("课", &Packet::new("并发")).unwrap();
-        std::thread::scope(|s| {
-            for t in 0..8 {
-                let store = store.clone();
-                s.spawn(move || {
-                    for i in 0..10 {
-                        store
-                            .update("课", None, |p| p.add(&[format!("case-{t}-{i}")], None))
-                            .unwrap();
-                    }
-                });
-            }
-        });
-        assert_eq!(store.load("课").unwrap().packet.cases.len(), 80);
-    }
-}
+mod tests;
