@@ -18,8 +18,12 @@ use format::{HMM_HAN_MAX, HMM_HAN_MIN, MIN_FLOAT};
 #[path = "build/usem3.rs"]
 mod usem3;
 
+#[path = "build/t2s.rs"]
+mod t2s;
+
 fn main() {
     usem3::build();
+    t2s::build();
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=src/analysis/format.rs");
     hmm();

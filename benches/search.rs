@@ -65,6 +65,7 @@ fn req(q: &str, mode: SearchMode) -> SearchRequest {
         offset: 0,
         filters: Filters::default(),
         mode,
+        literal: false,
     }
 }
 

@@ -13,7 +13,7 @@ use tantivy::schema::{
 pub use crate::analysis::{INDEX_TOKENIZER, QUERY_TOKENIZER};
 
 /// Bumped when the fields or their meaning change in code; part of the index fingerprint.
-pub const SCHEMA_VERSION: &str = "anli-schema-4";
+pub const SCHEMA_VERSION: &str = "anli-schema-5";
 
 /// How a field is stored and searched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -75,6 +75,7 @@ pub const FIELDS: &[FieldSpec] = &[
     spec("topic", FieldKind::Facet, 0.0, false, false),
     spec("main_topic", FieldKind::Facet, 0.0, false, false),
     spec("region", FieldKind::Facet, 0.0, false, false),
+    spec("kind", FieldKind::Facet, 0.0, false, false),
     spec("year", FieldKind::I64, 0.0, false, true),
     spec("case", FieldKind::Stored, 0.0, true, false),
     spec("vector", FieldKind::Bytes, 0.0, false, true),
@@ -96,6 +97,8 @@ pub struct Fields {
     pub topic: Field,
     pub main_topic: Field,
     pub region: Field,
+    /// `kind`: the facet /报道 or /示例.
+    pub kind: Field,
     pub year: Field,
     pub case: Field,
     /// `vector`: the packed meaning vectors ([`crate::embed::pack`]).
@@ -118,6 +121,7 @@ impl Fields {
             topic: f("topic")?,
             main_topic: f("main_topic")?,
             region: f("region")?,
+            kind: f("kind")?,
             year: f("year")?,
             case: f("case")?,
             vector: f("vector")?,

@@ -189,7 +189,7 @@ async fn secretary_searches_filters_and_reads_cases_in_chromium() {
         .unwrap();
     let mut clicked = false;
     for a in topic_links {
-        if a.text().await.unwrap() == "消防安全" {
+        if a.attr("value").await.unwrap().as_deref() == Some("消防安全") {
             a.click().await.unwrap();
             clicked = true;
             break;
@@ -207,7 +207,7 @@ async fn secretary_searches_filters_and_reads_cases_in_chromium() {
     }
 
     // 4. Open a case, then follow a similar case.
-    let title = c.find(Locator::Css("li.hit h3 a")).await.unwrap();
+    let title = c.find(Locator::Css("li.hit .hit-title a")).await.unwrap();
     let title_text = title.text().await.unwrap();
     title.click().await.unwrap();
     let h1 = c
@@ -605,6 +605,384 @@ async fn secretary_adds_and_edits_a_case_in_chromium() {
     assert_eq!(saved.len(), 1);
 
     c.close().await.unwrap();
+    let _ = stop.send(());
+    server.await.unwrap().unwrap();
+}
+
+/// The rules of axe-core (`tests/axe`, installed with `npm ci`), if installed.
+fn axe_source() -> Option<String> {
+    std::fs::read_to_string(repo().join("tests/axe/node_modules/axe-core/axe.min.js")).ok()
+}
+
+/// Run axe-core's WCAG 2.1 A/AA and best-practice rules on the page open in `c`: the
+/// violations, each as `rule: elements`.
+async fn axe_violations(c: &fantoccini::Client, axe: &str) -> Vec<String> {
+    c.execute(axe, vec![]).await.unwrap();
+    let found = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] })
+               .then(r => done(r.violations.map(v => v.id + ': ' + v.nodes.slice(0, 5)
+                 .map(n => n.target.join(' ')).join(' | '))))
+               .catch(e => done(['axe failed: ' + e]));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(found).unwrap()
+}
+
+/// An nginx with its default limits (an 8 KB request line) in front of `upstream`, if nginx is
+/// installed: the process and its address.
+fn nginx_in_front(upstream: &str, dir: &std::path::Path) -> Option<(Driver, String)> {
+    let nginx = find_program(&["nginx"]).or_else(|| {
+        let p = PathBuf::from("/usr/sbin/nginx");
+        p.exists().then_some(p)
+    })?;
+    let port = free_port();
+    let conf = dir.join("nginx.conf");
+    let d = dir.display();
+    std::fs::write(
+        &conf,
+        format!(
+            "daemon off; master_process off; worker_processes 1; error_log {d}/error.log; pid {d}/nginx.pid;
+events {{ worker_connections 64; }}
+http {{
+  access_log off;
+  client_body_temp_path {d}/body; proxy_temp_path {d}/proxy; fastcgi_temp_path {d}/fcgi;
+  uwsgi_temp_path {d}/uwsgi; scgi_temp_path {d}/scgi;
+  server {{
+    listen 127.0.0.1:{port};
+    location / {{ proxy_pass {upstream}; proxy_set_header Host $host; }}
+  }}
+}}
+"
+        ),
+    )
+    .unwrap();
+    let child = Command::new(nginx)
+        .arg("-p")
+        .arg(dir)
+        .arg("-c")
+        .arg(&conf)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let addr = format!("127.0.0.1:{port}");
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(&addr).is_ok() {
+            return Some((Driver(child), format!("http://{addr}")));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    None
+}
+
+/// Type `text` into the search box (set at once: a 1,900-character description is pasted, not
+/// typed) and submit it; wait for the next page.
+async fn search_for(c: &fantoccini::Client, text: &str) {
+    let q = c.find(Locator::Css("#q")).await.unwrap();
+    c.execute(
+        "arguments[0].value = arguments[1];",
+        vec![serde_json::to_value(&q).unwrap(), serde_json::json!(text)],
+    )
+    .await
+    .unwrap();
+    let button = c.find(Locator::Css(".searchbox button")).await.unwrap();
+    click_and_wait(c, &button).await;
+}
+
+/// A number a script computes on the page.
+async fn number(c: &fantoccini::Client, script: &str) -> f64 {
+    c.execute(script, vec![]).await.unwrap().as_f64().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn searches_forgive_and_pages_read_well_in_chromium() {
+    let (Some(driver_bin), Some(browser)) = (
+        find_program(&["chromedriver"]),
+        find_program(&["chromium", "chromium-browser", "google-chrome"]),
+    ) else {
+        eprintln!("skipped: chromium and chromedriver are not installed (Debian: apt-get install chromium chromium-driver)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let state = indexed_state(
+        bundled_library(dir.path()),
+        ServerOptions::local(dir.path().join("packets")),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let direct = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(anli::server::serve(listener, state, async {
+        let _ = stopped.await;
+    }));
+    // Behind nginx with its defaults, as README recommends (only the loopback address may
+    // write, so the packet pages are read-only through it).
+    let proxy_dir = tempfile::tempdir().unwrap();
+    let proxy = nginx_in_front(&direct, proxy_dir.path());
+    let base = match &proxy {
+        Some((_, addr)) => addr.clone(),
+        None => {
+            eprintln!("nginx is not installed: the long description goes to the service directly");
+            direct.clone()
+        }
+    };
+    let axe = axe_source();
+    if axe.is_none() {
+        eprintln!("skipped the axe-core checks: run `npm ci` in tests/axe");
+    }
+
+    let port = free_port();
+    let _driver = Driver(
+        Command::new(driver_bin)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts"),
+    );
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": browser,
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1280,1400", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--lang=zh-CN"]
+        }),
+    );
+    let mut client = None;
+    for _ in 0..50 {
+        match ClientBuilder::rustls()
+            .unwrap()
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(c) => {
+                client = Some(c);
+                break;
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    }
+    let c = client.expect("connected to chromedriver");
+    std::fs::create_dir_all(screenshot_dir()).unwrap();
+    let mut violations: Vec<String> = Vec::new();
+    let mut check = |page: &'static str, found: Vec<String>| {
+        violations.extend(found.into_iter().map(|v| format!("{page}: {v}")));
+    };
+
+    // The home page: one h1, and every page type passes axe-core.
+    c.goto(&base).await.unwrap();
+    assert_eq!(c.find_all(Locator::Css("h1")).await.unwrap().len(), 1);
+    if let Some(axe) = &axe {
+        check("home", axe_violations(&c, axe).await);
+    }
+
+    // Traditional characters.
+    search_for(&c, "停車難").await;
+    let meta = c.find(Locator::Css("li.hit .meta")).await.unwrap();
+    assert!(meta.text().await.unwrap().contains("停车管理"));
+    assert!(!c
+        .find_all(Locator::Css(".snippet em"))
+        .await
+        .unwrap()
+        .is_empty());
+    if let Some(axe) = &axe {
+        check("results", axe_violations(&c, axe).await);
+    }
+
+    // Pinyin.
+    search_for(&c, "tingche").await;
+    let note = c.find(Locator::Css(".corrected")).await.unwrap();
+    let text = note.text().await.unwrap();
+    assert!(text.contains("按拼音") && text.contains("停车"), "{text}");
+    assert!(!c.find_all(Locator::Css("li.hit")).await.unwrap().is_empty());
+
+    // A typo, and the link back to the query as typed.
+    search_for(&c, "加装电悌").await;
+    let note = c.find(Locator::Css(".corrected")).await.unwrap();
+    assert!(note.text().await.unwrap().contains("加装电梯"));
+    let back = note.find(Locator::Css("a")).await.unwrap();
+    click_and_wait(&c, &back).await;
+    assert!(c
+        .find_all(Locator::Css(".corrected"))
+        .await
+        .unwrap()
+        .is_empty());
+    if let Some(axe) = &axe {
+        check("literal results", axe_violations(&c, axe).await);
+    }
+
+    // Browsing a topic without typing.
+    c.goto(&base).await.unwrap();
+    let mut chip = None;
+    for a in c.find_all(Locator::Css(".chips a")).await.unwrap() {
+        if a.text().await.unwrap().starts_with("停车管理") {
+            chip = Some(a);
+            break;
+        }
+    }
+    click_and_wait(&c, &chip.expect("a 停车管理 chip")).await;
+    let h1 = c
+        .find(Locator::Css("h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(h1.contains("停车管理"), "{h1}");
+    let listed = c.find_all(Locator::Css("li.hit")).await.unwrap();
+    assert!(listed.len() >= 5);
+    if let Some(axe) = &axe {
+        check("topic listing", axe_violations(&c, axe).await);
+    }
+
+    // A 1,900-character description through nginx: posted, so the request line stays short.
+    let long: String = "我们小区是九十年代的老房子，没有地下车库，晚上回来车根本没地方停，只好停在消防通道上，物业说管不了，居民之间经常为抢车位吵架。"
+        .chars()
+        .cycle()
+        .take(1_900)
+        .collect();
+    c.goto(&base).await.unwrap();
+    search_for(&c, &long).await;
+    let hits = c.find_all(Locator::Css("li.hit")).await.unwrap();
+    assert!(hits.len() >= 5, "results for the long description");
+    let source = c.source().await.unwrap();
+    assert!(!source.contains("414"), "no 414 from the proxy");
+    if proxy.is_some() {
+        // The same description in a link is what nginx refuses.
+        c.goto(&format!("{base}/?q={}", long)).await.unwrap();
+        let refused = c.source().await.unwrap();
+        assert!(refused.contains("414"), "nginx's default limit is in force");
+    }
+
+    // A 360-px phone: no horizontal scroll, text at least 17 px, controls at least 16 px, tap
+    // targets at least 44 px.
+    c.set_window_size(360, 800).await.unwrap();
+    c.goto(&format!("{base}/?q=%E5%81%9C%E8%BD%A6%E9%9A%BE"))
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Css("li.hit")).await.unwrap();
+    let inner = number(&c, "return window.innerWidth;").await;
+    let scroll = number(&c, "return document.documentElement.scrollWidth;").await;
+    assert!(
+        scroll <= inner,
+        "the page is {scroll} px wide in a {inner} px window"
+    );
+    let body_px = number(
+        &c,
+        "return parseFloat(getComputedStyle(document.body).fontSize);",
+    )
+    .await;
+    assert!(body_px >= 17.0, "body text {body_px} px");
+    let smallest_control = number(
+        &c,
+        "return Math.min(...[...document.querySelectorAll('textarea, select, input:not([type=hidden])')]
+           .map(e => parseFloat(getComputedStyle(e).fontSize)));",
+    )
+    .await;
+    assert!(
+        smallest_control >= 16.0,
+        "a control at {smallest_control} px"
+    );
+    let smallest_text = number(
+        &c,
+        "let m = 99; const w = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+         while (w.nextNode()) { const n = w.currentNode; if (!n.textContent.trim()) continue;
+           const e = n.parentElement; if (!e.offsetParent && getComputedStyle(e).position !== 'fixed') continue;
+           m = Math.min(m, parseFloat(getComputedStyle(e).fontSize)); }
+         return m;",
+    )
+    .await;
+    assert!(smallest_text >= 14.0, "text at {smallest_text} px");
+    let small_targets: Vec<String> = serde_json::from_value(
+        c.execute(
+            "return [...document.querySelectorAll('main button, main a, header a')]
+               .filter(e => e.offsetParent && !e.closest('.snippet, .summary, p.count, p.why, .sec-measures'))
+               .filter(e => { const r = e.getBoundingClientRect(); return r.height < 44 || r.width < 24; })
+               .map(e => e.outerHTML.slice(0, 80));",
+            vec![],
+        )
+        .await
+        .unwrap(),
+    )
+    .unwrap();
+    assert!(
+        small_targets.is_empty(),
+        "small tap targets: {small_targets:?}"
+    );
+    std::fs::write(
+        screenshot_dir().join("results-360.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
+
+    // The case page on the phone, with the query's words marked.
+    let first = c.find(Locator::Css("li.hit .hit-title a")).await.unwrap();
+    click_and_wait(&c, &first).await;
+    assert!(!c
+        .find_all(Locator::Css("article.case mark"))
+        .await
+        .unwrap()
+        .is_empty());
+    let scroll = number(&c, "return document.documentElement.scrollWidth;").await;
+    assert!(scroll <= inner, "the case page is {scroll} px wide");
+    assert_eq!(c.find_all(Locator::Css("h1")).await.unwrap().len(), 1);
+    if let Some(axe) = &axe {
+        check("case", axe_violations(&c, axe).await);
+    }
+
+    // Printed: the print rules applied (as the print preview does), the header is gone.
+    c.set_window_size(1280, 1400).await.unwrap();
+    let hidden = c
+        .execute(
+            "for (const s of [...document.styleSheets]) {
+               const print = [...s.cssRules].filter(r => r.media && [...r.media].includes('print'));
+               for (const r of print) for (const x of [...r.cssRules]) s.insertRule(x.cssText, s.cssRules.length);
+             }
+             return getComputedStyle(document.querySelector('header.top')).display;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(hidden, "none", "the printed case has no site header");
+    std::fs::write(
+        screenshot_dir().join("case-print.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
+
+    // The packet list and an empty search.
+    c.goto(&format!("{base}/packets")).await.unwrap();
+    assert_eq!(c.find_all(Locator::Css("h1")).await.unwrap().len(), 1);
+    if let Some(axe) = &axe {
+        check("packets", axe_violations(&c, axe).await);
+    }
+    c.goto(&format!(
+        "{base}/?topic=%E5%81%9C%E8%BD%A6%E7%AE%A1%E7%90%86&year=1990"
+    ))
+    .await
+    .unwrap();
+    let empty = c
+        .find(Locator::Css(".empty"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(empty.contains("去掉筛选条件"), "{empty}");
+    if let Some(axe) = &axe {
+        check("empty results", axe_violations(&c, axe).await);
+    }
+
+    assert!(violations.is_empty(), "axe-core: {violations:#?}");
+    c.close().await.unwrap();
+    drop(proxy);
     let _ = stop.send(());
     server.await.unwrap().unwrap();
 }

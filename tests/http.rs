@@ -457,3 +457,207 @@ async fn reindex_while_serving_loses_no_request() {
         "the new case became findable without a restart ({requests} requests)"
     );
 }
+
+/// Over the bundled library: searches that forgive (traditional characters, pinyin, an English
+/// word, a homophone typo), a topic listed without a query, the kind filter, training reports
+/// behind practical cases, long descriptions posted, compressed pages, and pages that guide.
+#[tokio::test]
+async fn searches_forgive_and_guide_over_the_bundled_library() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = anli::server::router(indexed_state(
+        bundled_library(dir.path()),
+        anli::server::ServerOptions::local(dir.path().join("packets")),
+    ));
+    let search = |query: &str, extra: &str| format!("/api/search?{}{extra}", enc(query));
+    let top_topics = |v: &serde_json::Value| -> Vec<String> {
+        v["hits"][0]["topics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap().to_string())
+            .collect()
+    };
+
+    // Traditional characters are the simplified ones: nothing to correct.
+    for (q, topic) in [("停車難", "停车管理"), ("加裝電梯", "加装电梯")] {
+        let (s, v) = get(&app, &search(q, "")).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert!(top_topics(&v).contains(&topic.to_string()), "{q}: {v}");
+        assert!(v.get("corrected").is_none(), "{q}");
+        assert!(v["hits"][0]["snippet"].as_str().unwrap().contains("<em>"));
+    }
+
+    // Pinyin, with or without spaces and tones, is searched as the library's words.
+    for q in ["tingche", "ting che", "tíng chē"] {
+        let (_, v) = get(&app, &search(q, "")).await;
+        assert_eq!(v["corrected"]["query"], "停车", "{q}: {v}");
+        assert_eq!(v["corrected"]["reason"], "pinyin");
+        assert_eq!(v["query"], q, "the query as typed is kept");
+        assert!(top_topics(&v).contains(&"停车管理".to_string()), "{q}");
+    }
+    let (_, v) = get(&app, &search("jiazhuang dianti", "")).await;
+    assert_eq!(v["corrected"]["query"], "加装电梯", "{v}");
+    // …unless asked to search exactly what was typed.
+    let (_, v) = get(&app, &search("tingche", "&literal=1")).await;
+    assert!(v.get("corrected").is_none(), "{v}");
+
+    // An English word finds its topic's cases.
+    let (_, v) = get(&app, &search("parking", "")).await;
+    assert!(v["total"].as_u64().unwrap() >= 5, "{v}");
+    assert_eq!(top_topics(&v)[0], "停车管理", "{v}");
+
+    // A homophone typo is corrected; a dictionary word the library lacks is not a typo.
+    let (_, v) = get(&app, &search("加装电悌", "")).await;
+    assert_eq!(v["corrected"]["query"], "加装电梯", "{v}");
+    assert_eq!(v["corrected"]["reason"], "typo");
+    assert_eq!(top_topics(&v)[0], "加装电梯", "{v}");
+    let (_, v) = get(&app, &search("社区达人", "")).await;
+    assert!(v.get("corrected").is_none(), "{v}");
+
+    // Training-programme reports that mention the problem rank behind practical cases.
+    for q in ["业委会换届", "停车难"] {
+        let (_, v) = get(&app, &search(q, "")).await;
+        for h in v["hits"].as_array().unwrap().iter().take(5) {
+            assert_ne!(h["topics"][0], "干部培训", "{q}: {}", h["id"]);
+        }
+    }
+    // …unless the query is about training.
+    let (_, v) = get(&app, &search("书记培训", "")).await;
+    assert_eq!(top_topics(&v)[0], "干部培训", "{v}");
+
+    // A topic alone lists its cases, newest first, with the count its chip shows.
+    let (s, v) = get(
+        &app,
+        "/api/search?topic=%E5%81%9C%E8%BD%A6%E7%AE%A1%E7%90%86&limit=100",
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["query"], "");
+    let hits = v["hits"].as_array().unwrap();
+    assert_eq!(hits.len() as u64, v["total"].as_u64().unwrap());
+    assert!(hits.len() >= 5);
+    let years: Vec<i64> = hits.iter().filter_map(|h| h["year"].as_i64()).collect();
+    assert!(years.windows(2).all(|w| w[0] >= w[1]), "{years:?}");
+    assert!(hits.iter().all(|h| h["topics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t == "停车管理")));
+    let (_, topics) = get(&app, "/api/topics").await;
+    let chip = topics
+        .as_array()
+        .or_else(|| topics["topics"].as_array())
+        .unwrap()
+        .iter()
+        .find(|t| t["value"] == "停车管理" || t["name"] == "停车管理")
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        chip["count"], v["total"],
+        "the chip counts what the listing lists"
+    );
+
+    // The kind filter, with counts; a wrong kind is a JSON error.
+    let (_, all) = get(&app, &search("停车难", "")).await;
+    let kinds = all["facets"]["kind"].as_array().unwrap();
+    assert!(kinds.iter().any(|k| k["value"] == "示例"), "{all}");
+    let (_, examples) = get(&app, &search("停车难", "&kind=%E7%A4%BA%E4%BE%8B")).await;
+    let n = kinds.iter().find(|k| k["value"] == "示例").unwrap()["count"].clone();
+    assert_eq!(examples["total"], n);
+    let (s, v) = get(&app, &search("停车难", "&kind=news")).await;
+    assert_error(s, &v, StatusCode::BAD_REQUEST, "bad_kind");
+
+    // The page: browsing a topic without typing.
+    let page = |uri: &str| Request::get(uri).body(Body::empty()).unwrap();
+    let (s, _, b) = send(&app, page("/?topic=%E5%81%9C%E8%BD%A6%E7%AE%A1%E7%90%86")).await;
+    let html = String::from_utf8(b).unwrap();
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("<h1") && html.contains("主题：停车管理"),
+        "{html}"
+    );
+    assert!(html.contains("按年份从新到旧"), "{html}");
+    assert!(!html.contains("请输入"));
+
+    // The search box posts: a short query becomes a link, a long description is answered.
+    let form = |body: String| {
+        Request::post("/")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let (s, h, _) = send(&app, form(enc("停车难"))).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(h[header::LOCATION], format!("/?{}", enc("停车难")));
+    let long: String = "小区里车越来越多，晚上回来根本没地方停，消防通道也被堵了，物业说管不了。"
+        .chars()
+        .cycle()
+        .take(1_900)
+        .collect();
+    let (s, _, b) = send(&app, form(enc(&long))).await;
+    let html = String::from_utf8(b).unwrap();
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("li class=\"hit\""),
+        "results for the description"
+    );
+    assert!(html.contains("method=\"post\""), "its forms post it again");
+    assert!(
+        // The box, the five filter and page forms and the packet form: once each, not once per
+        // link or button.
+        html.matches(long.as_str()).count() <= 8,
+        "the description is not repeated in every link: {} times",
+        html.matches(long.as_str()).count()
+    );
+    assert!(html.len() < 200_000, "{} bytes", html.len());
+
+    // Pages are compressed for browsers that accept it.
+    let (s, h, b) = send(
+        &app,
+        Request::get(format!("/?{}", enc("停车难")))
+            .header(header::ACCEPT_ENCODING, "gzip")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(h[header::CONTENT_ENCODING], "gzip");
+    assert!(b.len() < 30_000, "{} bytes compressed", b.len());
+
+    // A search that finds nothing says why and offers topics; filters are only offered to
+    // drop when there are some.
+    let (_, _, b) = send(&app, page(&format!("/?{}", enc("量子计算机芯片")))).await;
+    let html = String::from_utf8(b).unwrap();
+    if html.contains("没有找到") {
+        assert!(html.contains("按主题看看"), "{html}");
+        assert!(!html.contains("去掉筛选条件"), "{html}");
+    }
+    let (_, _, b) = send(
+        &app,
+        page("/?topic=%E5%81%9C%E8%BD%A6%E7%AE%A1%E7%90%86&year=1990"),
+    )
+    .await;
+    let html = String::from_utf8(b).unwrap();
+    assert!(html.contains("去掉筛选条件"), "{html}");
+
+    // The case page marks the searched words and shows no file path.
+    let (s, _, b) = send(
+        &app,
+        page(&format!(
+            "/cases/{}?{}",
+            hits[0]["id"].as_str().unwrap(),
+            enc("停车")
+        )),
+    )
+    .await;
+    let html = String::from_utf8(b).unwrap();
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("<mark>停车</mark>"), "{html}");
+    assert!(!html.contains(".md"), "no file path");
+    assert_eq!(html.matches("<h1").count(), 1);
+
+    // The browser's tab icon.
+    let (s, h, _) = send(&app, page("/favicon.ico")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(h[header::CONTENT_TYPE], "image/svg+xml");
+}

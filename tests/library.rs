@@ -30,6 +30,7 @@ fn search_with(l: &Library, q: &str, filters: Filters) -> Vec<String> {
             offset: 0,
             filters,
             mode: Default::default(),
+            literal: false,
         })
         .expect("search works")
         .hits
@@ -217,6 +218,7 @@ fn filters_by_topic_region_prefix_and_year() {
             ..Filters::default()
         },
         mode: Default::default(),
+        literal: false,
     });
     assert!(matches!(bad, Err(anli::Error::InvalidQuery(_))));
 }
@@ -234,6 +236,7 @@ fn snippets_come_from_measures_with_highlights() {
             offset: 0,
             filters: Filters::default(),
             mode: Default::default(),
+            literal: false,
         })
         .unwrap();
     let hit = &r.hits[0];
@@ -247,6 +250,7 @@ fn snippets_come_from_measures_with_highlights() {
             offset: 0,
             filters: Filters::default(),
             mode: Default::default(),
+            literal: false,
         })
         .unwrap();
     assert_eq!(r.hits[0].section, "background", "{:?}", r.hits[0]);

@@ -36,6 +36,7 @@ fn search(q: &str, mode: SearchMode, limit: usize, offset: usize) -> SearchResul
             offset,
             filters: Filters::default(),
             mode,
+            literal: false,
         })
         .unwrap()
 }
@@ -116,6 +117,7 @@ fn every_mode_pages_counts_and_facets_the_same_result_set() {
                     offset: 0,
                     filters: Filters::default(),
                     mode,
+                    literal: false,
                 })
                 .unwrap();
             let by_year: u64 = facets.year.iter().map(|f| f.count).sum();
@@ -138,6 +140,7 @@ fn every_mode_pages_counts_and_facets_the_same_result_set() {
                         ..Filters::default()
                     },
                     mode,
+                    literal: false,
                 })
                 .map_or(0, |r| r.total);
             assert_eq!(
@@ -263,6 +266,7 @@ fn a_keyword_only_build_is_completed_with_vectors_by_the_next_run() {
         offset: 0,
         filters: Default::default(),
         mode,
+        literal: false,
     };
     let found = engine
         .search(&request("错时停车", anli::search::SearchMode::Keyword))

@@ -89,6 +89,7 @@ fn each_topic_alias_finds_that_topics_cases_first() {
                     offset: 0,
                     filters: Filters::default(),
                     mode: Default::default(),
+                    literal: false,
                 })
                 .unwrap();
             let top = &r.hits[0];

@@ -168,6 +168,7 @@ fn a_very_long_line_is_indexed_or_refused_without_hanging() {
             offset: 0,
             filters: Default::default(),
             mode: Default::default(),
+            literal: false,
         })
         .unwrap();
     assert_eq!(hits.hits[0].id, "long-01");

@@ -15,11 +15,13 @@
 //!   words still line up.
 //! - [`Mode::Query`]: the precise words of a query, one position each.
 //!
-//! Index and query modes normalize (full-width → half-width, lower-case), drop punctuation and
+//! Index and query modes normalize (full-width → half-width, lower-case, traditional →
+//! simplified), drop punctuation and
 //! spaces without spending a position, and drop stop words while keeping their position (so a
 //! phrase keeps its gaps on both sides alike).
 
 mod dict;
+mod fold;
 // The writing half of the format runs in `build.rs` and in the tests.
 #[cfg_attr(not(test), allow(dead_code))]
 mod format;
@@ -28,6 +30,7 @@ mod normalize;
 mod segment;
 mod tokenizer;
 
+pub use fold::fold_char;
 pub use normalize::{normalize_char, normalize_str, Normalized};
 pub use tokenizer::{AnliTokenStream, AnliTokenizer, INDEX_TOKENIZER, QUERY_TOKENIZER};
 
@@ -40,6 +43,13 @@ use segment::Segmenter;
 
 use crate::error::Error;
 use crate::resources::{fingerprint, ResourceFile, SchemaFiles};
+
+/// Names what normalization does to text before it is cut (full-width forms, letter case and
+/// the traditional → simplified table); part of the index fingerprint, so a change rebuilds the
+/// index.
+pub fn normalization_id() -> String {
+    format!("normalize-2 t2s-{}", fold::T2S_HASH)
+}
 
 /// Longest token (in bytes) that is indexed; longer runs (a 10 MB line of digits) are dropped.
 pub const MAX_TOKEN_BYTES: usize = 255;

@@ -1,19 +1,22 @@
 //! Character normalization applied before segmentation, on both the index and the query side.
 //!
 //! Full-width ASCII forms (`Ａ`, `１２３４５`, `，`) become their half-width forms, the ideographic
-//! space becomes a space, and letters are lower-cased. Every character maps to exactly one
-//! character, so a word found in the normalized text covers the same characters of the original;
+//! space becomes a space, letters are lower-cased, and traditional characters become simplified
+//! ones ([`super::fold`]: `停車難` → `停车难`). Every character maps to exactly one character, so a word found in the normalized text covers the same characters of the original;
 //! only byte lengths change (a full-width form is 3 bytes, its half-width form 1). [`Normalized`]
 //! records where they change so that offsets in the normalized text map back to byte offsets in
 //! the original, which is what highlighting needs.
 
-/// Normalize one character: full-width → half-width, lower-case letters.
+use super::fold::{fold_char, folds, folds_cjk};
+
+/// Normalize one character: full-width → half-width, lower-case letters, traditional →
+/// simplified.
 #[inline]
 pub fn normalize_char(c: char) -> char {
     let c = match c {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         '\u{3000}' => ' ',
-        _ => c,
+        _ => fold_char(c),
     };
     if c.is_ascii() {
         c.to_ascii_lowercase()
@@ -34,19 +37,22 @@ fn needs_change(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_uppercase()
     } else if c >= '\u{3000}' {
-        // CJK and everything after it: only the full-width forms and the ideographic space
-        // change (no letter case up there but the full-width Latin, inside that range).
+        // CJK and everything after it: only the full-width forms, the ideographic space and
+        // traditional characters change (no letter case up there but the full-width Latin,
+        // inside that range).
         matches!(c, '\u{FF01}'..='\u{FF5E}' | '\u{3000}')
             || (('\u{A640}'..'\u{AB00}').contains(&c) && c.is_uppercase())
+            || folds(c)
     } else {
         c.is_uppercase()
     }
 }
 
 /// Byte offset of the first character at or after byte `from` (a character boundary) that
-/// [`normalize_char`] changes. Scans bytes: ASCII is tested directly and the CJK block
-/// U+4000–U+9FFF (lead bytes E4–E9; nothing there changes) is skipped three bytes at a time, so
-/// ordinary Chinese text is never decoded.
+/// [`normalize_char`] changes. Scans bytes: ASCII is tested directly, and in U+3000–U+9FFF (lead
+/// bytes E3–E9: CJK punctuation and ideographs, where only the ideographic space and the
+/// traditional characters change) the code point is read off the three bytes and tested against
+/// the folding bit set, so ordinary Chinese text is never decoded into `char`s.
 #[inline]
 fn next_change(s: &str, from: usize) -> Option<usize> {
     let bytes = s.as_bytes();
@@ -57,7 +63,15 @@ fn next_change(s: &str, from: usize) -> Option<usize> {
                 return Some(i);
             }
             i += 1;
-        } else if (0xE4..=0xE9).contains(&b) {
+        } else if (0xE3..=0xE9).contains(&b) {
+            let (Some(&b1), Some(&b2)) = (bytes.get(i + 1), bytes.get(i + 2)) else {
+                return None;
+            };
+            let cp =
+                (u32::from(b & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+            if cp == 0x3000 || folds_cjk(cp) {
+                return Some(i);
+            }
             i += 3;
         } else {
             let c = s.get(i..)?.chars().next()?;
@@ -190,6 +204,9 @@ mod tests {
             "小区Ꙁꙁ",
             "😀小区１２",
             "全部是中文没有变化的字符。，！",
+            "停車難",
+            "社区加裝電梯",
+            "\u{3000}業委會",
         ] {
             let expected = text
                 .char_indices()
@@ -214,6 +231,21 @@ mod tests {
         assert_eq!(normalize_str("停车难，怎么办？"), "停车难,怎么办?");
         assert_eq!(normalize_str("居民\u{3000}议事会"), "居民 议事会");
         assert_eq!(normalize_str("PM2.5 与 ΑΒΓ"), "pm2.5 与 αβγ");
+    }
+
+    #[test]
+    fn traditional_characters_fold_and_keep_their_offsets() {
+        assert_eq!(normalize_str("停車難"), "停车难");
+        let mut n = Normalized::default();
+        let input = "小區加裝電梯，ＡＢ棟";
+        n.normalize(input);
+        let norm = n.text(input).to_string();
+        assert_eq!(norm, "小区加装电梯,ab栋");
+        let s = norm.find("加装电梯").unwrap();
+        let e = s + "加装电梯".len();
+        assert_eq!(&input[n.to_original(s)..n.to_original(e)], "加裝電梯");
+        let s = norm.find("ab").unwrap();
+        assert_eq!(&input[n.to_original(s)..n.to_original(s + 2)], "ＡＢ");
     }
 
     #[test]

@@ -32,11 +32,45 @@ pub fn results(r: &SearchResults, json: bool, offset: usize) -> anyhow::Result<(
         return Ok(());
     }
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    if let Some(c) = &r.corrected {
+        let why = match c.reason {
+            anli::search::Reason::Pinyin => "按拼音理解为",
+            anli::search::Reason::Typo => "没有这个说法，改按",
+        };
+        writeln!(
+            out,
+            "“{}”{why}“{}”检索（要按原样检索，加 --literal）。",
+            r.query, c.query
+        )?;
+    }
+    for s in &r.suggestions {
+        writeln!(out, "你要找的是不是：{}", s.query)?;
+    }
     if r.hits.is_empty() {
-        writeln!(out, "没有找到相关案例。可以换个说法，或去掉筛选条件再试。")?;
+        writeln!(
+            out,
+            "没有找到相关案例。可以换个说法、只写最关键的词，或用 --topic 按主题列出案例{}。",
+            if r.total > 0 {
+                "（这一页之后没有了）"
+            } else {
+                ""
+            }
+        )?;
         return Ok(());
     }
-    writeln!(out, "共找到 {} 个相关案例：", r.total)?;
+    if r.query.is_empty() {
+        writeln!(out, "共 {} 个案例（新的在前）：", r.total)?;
+    } else if r.by_meaning > 0 {
+        writeln!(
+            out,
+            "共找到 {} 个相关案例（{} 个含有查询里的词，{} 个意思相近）：",
+            r.total,
+            r.total - r.by_meaning,
+            r.by_meaning
+        )?;
+    } else {
+        writeln!(out, "共找到 {} 个相关案例：", r.total)?;
+    }
     if !r.topics_guess.is_empty() {
         writeln!(out, "这个问题可能属于：{}", r.topics_guess.join(" · "))?;
     }
@@ -58,7 +92,9 @@ pub fn results(r: &SearchResults, json: bool, offset: usize) -> anyhow::Result<(
         if !h.topics.is_empty() {
             meta.push(h.topics.join("、"));
         }
-        meta.push(format!("相关度 {:.2}", h.score));
+        if h.why != Why::Listed {
+            meta.push(format!("相关度 {:.2}", h.score));
+        }
         if h.why == Why::Meaning {
             meta.push("意思相近".to_string());
         }

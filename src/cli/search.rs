@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 
-use anli::search::{Filters, SearchMode, SearchRequest};
+use anli::case::CaseKind;
+use anli::search::{parse_kind, Filters, SearchMode, SearchRequest};
 
 use super::ctx::Ctx;
 use super::{output, Outcome};
@@ -27,6 +28,14 @@ pub struct Filter {
     /// 只看这一年及以前的案例
     #[arg(long, value_name = "年份")]
     year_to: Option<i64>,
+
+    /// 只看这一类案例：报道（据公开报道编写）或 示例
+    #[arg(long, value_name = "类型", value_parser = parse_case_kind)]
+    kind: Option<CaseKind>,
+}
+
+fn parse_case_kind(s: &str) -> std::result::Result<CaseKind, String> {
+    parse_kind(s).ok_or_else(|| format!("“{s}”不是案例类型：可用 报道 或 示例"))
 }
 
 impl From<Filter> for Filters {
@@ -36,6 +45,7 @@ impl From<Filter> for Filters {
             region: f.region,
             year_from: f.year_from,
             year_to: f.year_to,
+            kind: f.kind,
         }
     }
 }
@@ -61,8 +71,15 @@ pub struct SearchArgs {
     #[arg(long, default_value = "hybrid", value_name = "方式", value_parser = parse_mode)]
     mode: SearchMode,
 
-    /// 要找的内容：一个词，或者一段话
-    #[arg(required = true, value_name = "查询")]
+    /// 按字面检索，不把拼音换成汉字、不纠正错别字
+    #[arg(long)]
+    literal: bool,
+
+    /// 要找的内容：一个词，或者一段话。只给 --topic 等筛选条件时，列出符合条件的全部案例（新的在前）
+    #[arg(
+        value_name = "查询",
+        required_unless_present_any = ["topic", "region", "kind", "year_from", "year_to"]
+    )]
     query: Vec<String>,
 }
 
@@ -105,6 +122,7 @@ pub fn search(ctx: &Ctx, args: SearchArgs) -> Result<Outcome> {
         offset: args.offset,
         filters: args.filter.into(),
         mode: args.mode,
+        literal: args.literal,
     };
     let results = engine.search(&req)?;
     output::results(&results, args.json, req.offset)?;

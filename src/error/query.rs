@@ -25,6 +25,13 @@ pub enum QueryError {
         available: String,
     },
 
+    /// The kind filter is neither 报道 nor 示例.
+    #[error("案例类型“{kind}”不对：可用 报道（据公开报道编写）或 示例（示例案例）")]
+    Kind {
+        /// The kind asked for.
+        kind: String,
+    },
+
     /// The year range is empty.
     #[error("起始年份 {from} 晚于截止年份 {to}")]
     YearRange {

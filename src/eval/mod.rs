@@ -219,6 +219,7 @@ pub fn evaluate(
             offset: 0,
             filters: Filters::default(),
             mode,
+            literal: false,
         })?;
         let ranking: Vec<String> = results.hits.into_iter().map(|h| h.id).collect();
         let (ndcg10, p5, rr, recall20) = score(&ranking, grades);

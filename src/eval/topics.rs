@@ -169,6 +169,7 @@ fn ranking(engine: &Engine, query: &str, mode: SearchMode) -> Result<Vec<String>
         offset: 0,
         filters: Filters::default(),
         mode,
+        literal: false,
     };
     match engine.search(&req) {
         Ok(r) => Ok(r.hits.into_iter().map(|h| h.id).collect()),

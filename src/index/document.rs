@@ -38,6 +38,9 @@ pub fn document(
     if !region.is_empty() {
         doc.add_facet(fields.region, Facet::from_path(region));
     }
+    if let Some(k) = meta.kind {
+        doc.add_facet(fields.kind, Facet::from_path([k.label()]));
+    }
     if let Some(y) = meta.year {
         doc.add_i64(fields.year, y);
     }

@@ -55,14 +55,18 @@ impl IndexMeta {
 }
 
 /// Fingerprint of everything the index was built with: the files that decide the tokens
-/// (dictionary, stop words), the field table, the code's [`SCHEMA_VERSION`] and the meaning
-/// vectors' [`embedding_id`](super::vectors::embedding_id).
+/// (dictionary, stop words), what normalization does
+/// ([`normalization_id`](crate::analysis::normalization_id): the traditional → simplified
+/// table), the field table, the code's [`SCHEMA_VERSION`] and the meaning vectors'
+/// [`embedding_id`](super::vectors::embedding_id).
 pub fn index_fingerprint(files: &SchemaFiles) -> String {
     let version = ResourceFile::inline("version", SCHEMA_VERSION);
     let embedding = ResourceFile::inline("embedding", &super::vectors::embedding_id());
+    let normalization = ResourceFile::inline("normalization", &crate::analysis::normalization_id());
     fingerprint(&[
         &files.dict,
         &files.stopwords,
+        &normalization,
         &files.fields,
         &version,
         &embedding,

@@ -116,6 +116,7 @@ fn search_ids(engine: &Engine, query: &str, limit: usize) -> Result<Vec<String>>
         offset: 0,
         filters: Filters::default(),
         mode: SearchMode::default(),
+        literal: false,
     })?;
     Ok(results.hits.into_iter().map(|h| h.id).collect())
 }

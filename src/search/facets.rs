@@ -25,6 +25,8 @@ pub struct Facets {
     pub region: Vec<FacetCount>,
     /// Years, newest first.
     pub year: Vec<FacetCount>,
+    /// Kinds of case (`报道`, `示例`), most cases first.
+    pub kind: Vec<FacetCount>,
 }
 
 /// A facet collector for a field, counting the children of `under` (root when `None`).

@@ -5,9 +5,12 @@
 //! vector ([`crate::embed`]) and each case's, and [`rank`] fuses them ([`fusion`]) into one
 //! result set that the page, the total and the facets all describe.
 
+mod browse;
 mod check;
 mod docset;
 pub mod facets;
+pub mod filters;
+pub mod forgive;
 pub mod fusion;
 mod hits;
 pub mod query;
@@ -25,7 +28,9 @@ use serde::{Deserialize, Serialize};
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher};
 
 pub use facets::{FacetCount, Facets};
-pub use query::{Filters, QueryPlan};
+pub use filters::{parse_kind, Filters};
+pub use forgive::{Alternative, Reason};
+pub use query::QueryPlan;
 pub use rank::Why;
 pub use snippet::{Highlighter, Snippet};
 pub use synonyms::Synonyms;
@@ -62,6 +67,8 @@ pub struct SearchRequest {
     pub filters: Filters,
     /// How to rank.
     pub mode: SearchMode,
+    /// Search exactly what was typed: no pinyin spelled in characters, no typo corrected.
+    pub literal: bool,
 }
 
 /// How a search ranks.
@@ -128,16 +135,26 @@ pub struct Hit {
 /// A ranked result list. Serializes to the `--json` shape other tools depend on.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SearchResults {
-    /// The query as given.
+    /// The query as given (empty for a listing of cases by filters alone).
     pub query: String,
     /// Number of matching cases (all pages).
     pub total: usize,
+    /// How many of them came in by meaning alone (「意思相近」), sharing few of the query's
+    /// words.
+    pub by_meaning: usize,
     /// The requested page of hits.
     pub hits: Vec<Hit>,
     /// The topics the problem likely belongs to, likeliest first (guessed from the ranking).
     pub topics_guess: Vec<String>,
     /// How the results were ranked.
     pub mode: SearchMode,
+    /// What was searched instead of the query as typed, which found next to nothing (its pinyin
+    /// in the library's words, a typo corrected).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub corrected: Option<Alternative>,
+    /// Queries offered but not searched (“你要找的是不是：…”).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suggestions: Vec<Alternative>,
 }
 
 /// An open index ready to answer searches. Cheap to share: one per process.
@@ -150,6 +167,7 @@ pub struct Engine {
     topics: Topics,
     segments: SegmentCache,
     queries: qvec::QueryVectors,
+    vocabulary: forgive::VocabularyCache,
 }
 
 impl std::fmt::Debug for Engine {
@@ -178,6 +196,7 @@ impl Engine {
             topics: library.topics.clone(),
             segments: SegmentCache::default(),
             queries: qvec::QueryVectors::default(),
+            vocabulary: forgive::VocabularyCache::default(),
         })
     }
 
@@ -249,31 +268,91 @@ impl Engine {
     }
 
     /// [`Self::search_inner`] for a request whose limit is already checked.
+    ///
+    /// Without a query, the filters alone list their cases, newest first ([`Self::browse`]).
+    /// A query that finds next to nothing as typed — pinyin no case contains, a word with a
+    /// homophone typo — is searched as the library's words instead ([`forgive`]), and says so in
+    /// [`SearchResults::corrected`]; otherwise such a query is only offered
+    /// ([`SearchResults::suggestions`]).
     pub(super) fn search_checked(
         &self,
         req: &SearchRequest,
         facets: Option<&mut Facets>,
     ) -> Result<SearchResults> {
         if req.query.trim().is_empty() {
-            return Err(QueryError::Empty.into());
+            if req.filters.is_empty() {
+                return Err(QueryError::Empty.into());
+            }
+            return self.browse(req, facets);
         }
-        let plan = self.plan(&req.query);
+        let searcher = self.searcher();
+        let (mut results, ranking, keyword) = self.search_as(&searcher, req, &req.query)?;
+        let alternative = (!req.literal)
+            .then(|| {
+                forgive::alternative(
+                    &req.query,
+                    &self.analyzer,
+                    &searcher,
+                    &self.fields,
+                    &self.vocabulary,
+                )
+            })
+            .flatten()
+            .filter(|a| a.query != req.query);
+        let mut chosen = ranking;
+        if let Some(alt) = alternative {
+            // Pinyin that some case contains as typed (a name, an English word) is only offered;
+            // a typo's word is in no case, so the query as typed finds little by definition.
+            let little = match alt.reason {
+                forgive::Reason::Pinyin => keyword == 0,
+                forgive::Reason::Typo => true,
+            } || results.total == 0;
+            let mut taken = false;
+            if little {
+                let (mut other, other_ranking, other_keyword) =
+                    self.search_as(&searcher, req, &alt.query)?;
+                if other_keyword > 0 || (results.total == 0 && other.total > 0) {
+                    other.query = req.query.clone();
+                    other.corrected = Some(alt.clone());
+                    results = other;
+                    chosen = other_ranking;
+                    taken = true;
+                }
+            }
+            if !taken {
+                results.suggestions.push(alt);
+            }
+        }
+        if let Some(out) = facets {
+            *out = self.facets_of(&searcher, &chosen, &req.filters)?;
+        }
+        Ok(results)
+    }
+
+    /// Search `query` as `req` asks: the results' page, the whole ranking, and how many cases
+    /// matched by keywords (before the filters).
+    fn search_as(
+        &self,
+        searcher: &Searcher,
+        req: &SearchRequest,
+        query: &str,
+    ) -> Result<(SearchResults, Vec<rank::Ranked>, usize)> {
+        let plan = self.plan(query);
         // Only punctuation and stop words: no words to match, and nothing meant either.
         if plan.is_empty() {
             return Err(QueryError::NoTerms.into());
         }
-        let searcher = self.searcher();
         // The query is encoded on another core while the keyword side runs.
         let (keyword, vector) = std::thread::scope(|s| -> Result<_> {
             let wanted = req.mode != SearchMode::Keyword;
-            let cached = wanted.then(|| self.queries.cached(&req.query)).flatten();
+            let cached = wanted.then(|| self.queries.cached(query)).flatten();
             let encoding =
-                (wanted && cached.is_none()).then(|| s.spawn(|| self.queries.get(&req.query)));
+                (wanted && cached.is_none()).then(|| s.spawn(|| self.queries.get(query)));
             let keyword = match req.mode {
                 SearchMode::Meaning => None,
                 _ => Some(self.keyword_ranking(
-                    &searcher,
-                    plan.to_query(&self.fields, &searcher),
+                    searcher,
+                    plan.to_query(&self.fields, searcher),
                     None,
                 )?),
             };
@@ -283,21 +362,19 @@ impl Engine {
             };
             Ok((keyword, vector))
         })?;
+        let keyword_matches = keyword.as_ref().map_or(0, Vec::len);
         let ranking = self.rank(
-            &searcher,
+            searcher,
             RankBy {
                 keyword,
                 meaning: vector.as_deref().map(|v| (v.as_slice(), Slot::Head)),
                 exclude: None,
                 lift: req.mode == SearchMode::Hybrid,
                 topics: None,
-                weights: fusion::Weights::for_query(&req.query),
+                weights: fusion::Weights::for_query(query),
             },
             &req.filters,
         )?;
-        if let Some(out) = facets {
-            *out = self.facets_of(&searcher, &ranking.docs, &req.filters)?;
-        }
         let page: Vec<_> = ranking
             .docs
             .iter()
@@ -306,13 +383,26 @@ impl Engine {
             .copied()
             .collect();
         let highlighter = Highlighter::new(&plan.highlight_terms());
-        Ok(SearchResults {
-            query: req.query.clone(),
+        let results = SearchResults {
+            query: query.to_string(),
             total: ranking.docs.len(),
-            hits: self.hits(&searcher, &page, &highlighter)?,
+            by_meaning: ranking
+                .docs
+                .iter()
+                .filter(|d| d.why == Why::Meaning)
+                .count(),
+            hits: self.hits(searcher, &page, &highlighter)?,
             topics_guess: ranking.guess.offered(),
             mode: req.mode,
-        })
+            corrected: None,
+            suggestions: Vec::new(),
+        };
+        Ok((results, ranking.docs, keyword_matches))
+    }
+
+    /// The words to mark in a case's text for `query` (the case page's highlighting).
+    pub fn highlighter(&self, query: &str) -> Highlighter {
+        Highlighter::new(&self.plan(query).highlight_terms())
     }
 
     /// Topics with the number of cases listing each, in vocabulary order.

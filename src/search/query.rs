@@ -18,11 +18,10 @@
 //!    BM25 would count them as rare.
 
 use std::collections::HashMap;
-use std::ops::Bound;
 
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query,
-    RangeQuery, TermQuery,
+    TermQuery,
 };
 use tantivy::schema::{Facet, IndexRecordOption};
 use tantivy::{Searcher, Term};
@@ -396,62 +395,6 @@ fn match_synonym(
         return Some((len, unit));
     }
     None
-}
-
-/// Filters on topic, region prefix and year range.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Filters {
-    /// Only cases with this topic.
-    pub topic: Option<String>,
-    /// Only cases in this region or below it (`北京市`, `北京市/海淀区`).
-    pub region: Option<String>,
-    /// Only cases from this year on.
-    pub year_from: Option<i64>,
-    /// Only cases up to this year.
-    pub year_to: Option<i64>,
-}
-
-impl Filters {
-    /// Whether no filter is set.
-    pub fn is_empty(&self) -> bool {
-        *self == Filters::default()
-    }
-
-    /// The filter clauses (scoring nothing).
-    pub fn clauses(&self, fields: &Fields) -> Vec<(Occur, Box<dyn Query>)> {
-        let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut must = |q: Box<dyn Query>| {
-            out.push((
-                Occur::Must,
-                Box::new(ConstScoreQuery::new(q, 0.0)) as Box<dyn Query>,
-            ))
-        };
-        if let Some(t) = &self.topic {
-            must(Box::new(TermQuery::new(
-                Term::from_facet(fields.topic, &Facet::from_path([t.as_str()])),
-                IndexRecordOption::Basic,
-            )));
-        }
-        if let Some(r) = &self.region {
-            let segs = crate::case::region_segments(r);
-            if !segs.is_empty() {
-                must(Box::new(TermQuery::new(
-                    Term::from_facet(fields.region, &Facet::from_path(segs)),
-                    IndexRecordOption::Basic,
-                )));
-            }
-        }
-        if self.year_from.is_some() || self.year_to.is_some() {
-            let lo = self.year_from.map_or(Bound::Unbounded, |y| {
-                Bound::Included(Term::from_field_i64(fields.year, y))
-            });
-            let hi = self.year_to.map_or(Bound::Unbounded, |y| {
-                Bound::Included(Term::from_field_i64(fields.year, y))
-            });
-            must(Box::new(RangeQuery::new(lo, hi)));
-        }
-        out
-    }
 }
 
 /// Count how often each token occurs in `words` (for similar-case queries).

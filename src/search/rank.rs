@@ -27,6 +27,8 @@ pub enum Why {
     Meaning,
     /// Both.
     Both,
+    /// It is listed by the filters alone (no query).
+    Listed,
 }
 
 /// What to rank by.
@@ -214,15 +216,17 @@ impl Engine {
                 facets::facet_collector("topic", &[]),
                 facets::facet_collector("region", &region),
                 facets::YearCounts,
+                facets::facet_collector("kind", &[]),
             ),
         };
-        let (topics, regions, years) = searcher
+        let (topics, regions, years, kinds) = searcher
             .search(&AllQuery, &collector)
             .map_err(|e| Error::Stored(e.to_string()))?;
         Ok(Facets {
             topic: facets::counts(&topics, &[]),
             region: facets::counts(&regions, &region),
             year: facets::year_counts(years),
+            kind: facets::counts(&kinds, &[]),
         })
     }
 }

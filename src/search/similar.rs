@@ -90,6 +90,7 @@ impl Engine {
                 offset: 0,
                 filters: filters.clone(),
                 mode: SearchMode::Hybrid,
+                literal: true,
             };
             return self.search_checked(&req, None);
         }
@@ -162,8 +163,15 @@ impl Engine {
             query: shown.to_string(),
             total: ranking.docs.len(),
             hits: self.hits(searcher, &page, &Highlighter::new(&highlight))?,
+            by_meaning: ranking
+                .docs
+                .iter()
+                .filter(|d| d.why == super::Why::Meaning)
+                .count(),
             topics_guess: ranking.guess.offered(),
             mode: SearchMode::Hybrid,
+            corrected: None,
+            suggestions: Vec::new(),
         })
     }
 

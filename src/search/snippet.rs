@@ -153,6 +153,42 @@ impl Highlighter {
         render(text, 0, text.len(), &m, false, false)
     }
 
+    /// Mark every match in the text of (sanitized) HTML with `<mark>`: tags, their attributes
+    /// and character references are copied as they are.
+    pub fn mark_html(&self, html: &str) -> String {
+        if self.ac.is_none() {
+            return html.to_string();
+        }
+        let mut out = String::with_capacity(html.len() + 64);
+        let mut norm = Normalized::default();
+        let mut rest = html;
+        while !rest.is_empty() {
+            let stop = rest.find(['<', '&']).unwrap_or(rest.len());
+            let (text, after) = rest.split_at(stop);
+            let mut last = 0;
+            for (s, e, _) in self.matches(text, &mut norm) {
+                out.push_str(&text[last..s]);
+                out.push_str("<mark>");
+                out.push_str(&text[s..e]);
+                out.push_str("</mark>");
+                last = e;
+            }
+            out.push_str(&text[last..]);
+            let end = if after.starts_with('<') {
+                tag_end(after)
+            } else {
+                // A character reference (`&amp;`), or a lone `&`.
+                after
+                    .find(';')
+                    .filter(|&i| i <= 32 && !after[1..i].contains(['<', '&', ' ']))
+                    .map_or(1.min(after.len()), |i| i + 1)
+            };
+            out.push_str(&after[..end]);
+            rest = &after[end..];
+        }
+        out
+    }
+
     /// Cut the best window of about [`SNIPPET_CHARS`] characters around the matches.
     fn window(&self, text: &str, m: &[(usize, usize, usize)]) -> String {
         let limit = SNIPPET_CHARS;
@@ -248,9 +284,34 @@ fn escape_into(out: &mut String, s: &str) {
     }
 }
 
+/// The length of the tag `html` starts with, up to its `>` outside quoted attribute values.
+fn tag_end(html: &str) -> usize {
+    let mut quote: Option<char> = None;
+    for (i, c) in html.char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '>') => return i + 1,
+            _ => {}
+        }
+    }
+    html.len()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_text_is_marked_and_tags_and_references_are_not() {
+        let h = Highlighter::new(&[("电梯".to_string(), 1.0), ("amp".to_string(), 1.0)]);
+        let html = "<p title=\"电梯 > 楼梯\">加装<strong>电梯</strong>，A&amp;B 加裝電梯</p>";
+        assert_eq!(
+            h.mark_html(html),
+            "<p title=\"电梯 > 楼梯\">加装<strong><mark>电梯</mark></strong>，A&amp;B 加裝<mark>電梯</mark></p>"
+        );
+        assert_eq!(Highlighter::new(&[]).mark_html(html), html);
+    }
     use crate::case::Section;
 
     fn case(sections: &[(SectionKind, &str)]) -> Case {

@@ -13,19 +13,30 @@ use super::extract::{AppJson, AppPath, AppQuery};
 use super::params::{parse_count, SearchParams};
 use super::{AppState, MAX_OFFSET, MAX_TEXT_CHARS};
 use crate::case::front_matter::valid_id;
-use crate::search::{Facets, Filters, Hit, SearchMode, SearchRequest, SearchResults, MAX_LIMIT};
+use crate::search::{
+    Alternative, Facets, Filters, Hit, SearchMode, SearchRequest, SearchResults, MAX_LIMIT,
+};
 
 /// `/api/search` response: the `anli search --json` shape plus facets and paging.
 #[derive(Debug, Serialize)]
 pub struct SearchResponse {
+    /// The query as typed (empty when the filters alone list cases).
     pub query: String,
     /// Matching cases in all.
     pub total: usize,
+    /// How many of them came in by meaning alone.
+    pub by_meaning: usize,
     pub hits: Vec<Hit>,
     /// The topics the problem likely belongs to (from the ranking), likeliest first.
     pub topics_guess: Vec<String>,
     /// How the results were ranked.
     pub mode: SearchMode,
+    /// What was searched instead of the query as typed (pinyin, a typo), if anything.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub corrected: Option<Alternative>,
+    /// Queries offered but not searched.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suggestions: Vec<Alternative>,
     /// Counts over the whole result set.
     pub facets: Facets,
     pub limit: usize,
@@ -45,14 +56,18 @@ pub fn run_search(
         offset,
         filters: p.filters()?,
         mode: p.mode()?,
+        literal: p.literal(),
     };
     let (results, facets) = state.engine().search_with_facets(&req)?;
     Ok(SearchResponse {
         query: results.query,
         total: results.total,
+        by_meaning: results.by_meaning,
         hits: results.hits,
         topics_guess: results.topics_guess,
         mode: results.mode,
+        corrected: results.corrected,
+        suggestions: results.suggestions,
         facets,
         limit,
         offset,

@@ -151,6 +151,7 @@ fn search(
         offset: 0,
         filters: Filters::default(),
         mode: SearchMode::default(),
+        literal: false,
     };
     match state.engine().search(&req) {
         Ok(r) => Ok(r

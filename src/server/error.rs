@@ -147,6 +147,7 @@ impl From<QueryError> for ApiError {
             QueryError::NoTerms | QueryError::NoSimilarTerms => "invalid_query",
             QueryError::UnknownTopic { .. } => "unknown_topic",
             QueryError::YearRange { .. } => "bad_year",
+            QueryError::Kind { .. } => "bad_kind",
             QueryError::Limit { .. } => "bad_limit",
             QueryError::TooLong { .. } => "query_too_long",
             QueryError::Mode { .. } => "bad_mode",

@@ -10,8 +10,8 @@
 //!
 //! - [`error`], [`extract`]: the typed edges (errors, extractors that reject with them, the
 //!   write rule as an extractor); [`access`]: who may read and write;
-//! - `api`, `packets`: the JSON API; `pages`, `packet_pages`, `packet_editor` (with
-//!   `editor_view`): the web pages, with `templates`, `links`, `params` and `picker`;
+//! - `api`, `packets`: the JSON API; `search_page`, `pages`, `packet_pages`, `packet_editor`
+//!   (with `editor_view`): the web pages, with `templates`, `links`, `params` and `picker`;
 //!   `packet_ops`: what the packet API and pages share.
 
 pub mod access;
@@ -30,6 +30,7 @@ mod packets;
 mod pages;
 mod params;
 mod picker;
+mod search_page;
 mod templates;
 
 use std::future::Future;
@@ -44,6 +45,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
@@ -166,7 +168,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/packets/{name}/copy", post(packets::copy))
         .route("/api/packets/{name}/rename", post(packets::rename))
         .route("/api/{*rest}", get(api::not_found).post(api::not_found))
-        .route("/", get(pages::search))
+        .route(
+            "/",
+            get(search_page::search).post(search_page::search_posted),
+        )
         .route("/cases/{id}", get(pages::case))
         .route(
             "/cases/{id}/download/{format}",
@@ -211,6 +216,9 @@ pub fn router(state: AppState) -> Router {
         .route("/static/app.css", get(pages::css))
         .route("/static/app.js", get(pages::js))
         .route("/static/packet.js", get(packet_editor::js))
+        .route("/static/favicon.svg", get(pages::favicon))
+        .route("/favicon.ico", get(pages::favicon))
+        .route("/robots.txt", get(pages::robots))
         .fallback(pages::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
@@ -236,6 +244,9 @@ pub fn router(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
+        // Pages, JSON and styles gzip-compressed for clients that accept it (a results page
+        // shrinks about fivefold).
+        .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

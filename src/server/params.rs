@@ -5,7 +5,8 @@ use serde::Deserialize;
 
 use super::error::ApiError;
 use super::MAX_QUERY_CHARS;
-use crate::search::{Filters, SearchMode};
+use crate::error::QueryError;
+use crate::search::{parse_kind, Filters, SearchMode};
 
 /// Query parameters of `/api/search` and the search page. The filters are read through
 /// [`SearchParams::filters`].
@@ -27,6 +28,10 @@ pub struct SearchParams {
     pub(super) page: Option<String>,
     /// Ranking: `keyword`, `meaning` or `hybrid` (the default).
     pub(super) mode: Option<String>,
+    /// Kind of case: `报道` or `示例`.
+    kind: Option<String>,
+    /// `1`: search exactly what was typed (no pinyin or typo correction).
+    literal: Option<String>,
 }
 
 fn blank(v: &Option<String>) -> Option<&str> {
@@ -74,7 +79,7 @@ fn parse_year(name: &str, v: &Option<String>) -> Result<Option<i64>, ApiError> {
 
 impl SearchParams {
     /// The query text, trimmed, at most [`MAX_QUERY_CHARS`] (an empty one is the engine's to
-    /// refuse).
+    /// refuse, unless filters list cases without it).
     pub fn query(&self) -> Result<String, ApiError> {
         let q = blank(&self.q).unwrap_or("");
         if q.chars().count() > MAX_QUERY_CHARS {
@@ -84,6 +89,36 @@ impl SearchParams {
             ));
         }
         Ok(q.to_string())
+    }
+
+    /// The query as typed, trimmed (the page shows it back, whatever its length).
+    pub fn typed(&self) -> &str {
+        blank(&self.q).unwrap_or("")
+    }
+
+    /// Every parameter given (not blank), in a fixed order: what a link to these results
+    /// carries.
+    pub fn pairs(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("q", &self.q),
+            ("topic", &self.topic),
+            ("region", &self.region),
+            ("year_from", &self.year_from),
+            ("year_to", &self.year_to),
+            ("year", &self.year),
+            ("kind", &self.kind),
+            ("mode", &self.mode),
+            ("literal", &self.literal),
+            ("page", &self.page),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| blank(v).map(|v| (k, v)))
+        .collect()
+    }
+
+    /// Whether to search exactly what was typed.
+    pub fn literal(&self) -> bool {
+        matches!(blank(&self.literal), Some("1" | "true" | "yes"))
     }
 
     /// The ranking mode (hybrid when not given).
@@ -104,11 +139,18 @@ impl SearchParams {
                 parse_year("year_to", &self.year_to)?,
             ),
         };
+        let kind = match blank(&self.kind) {
+            None => None,
+            Some(k) => Some(parse_kind(k).ok_or_else(|| QueryError::Kind {
+                kind: k.chars().take(20).collect(),
+            })?),
+        };
         Ok(Filters {
             topic: blank(&self.topic).map(str::to_string),
             region: blank(&self.region).map(str::to_string),
             year_from,
             year_to,
+            kind,
         })
     }
 }
