@@ -345,3 +345,25 @@ fn files_with_problems_are_reported_on_every_run_and_a_clean_corpus_is_not_rerea
     assert_eq!((r.added, r.unchanged, r.total), (0, 3, 3));
     assert_eq!(l.freshness().unwrap(), Freshness::Fresh);
 }
+
+#[test]
+fn an_index_of_another_schema_is_replaced_and_the_folder_keeps_its_readme() {
+    let f = Fixture::standard();
+    let dir = f.index();
+    std::fs::create_dir_all(&dir).unwrap();
+    // An index an older anli built, with another field table, and the folder's README.
+    let mut old = tantivy::schema::Schema::builder();
+    old.add_text_field("body", tantivy::schema::TEXT);
+    tantivy::Index::create_in_dir(&dir, old.build()).unwrap();
+    std::fs::write(dir.join("README.md"), "索引目录说明\n").unwrap();
+    let l = lib(&f);
+    assert_eq!(l.freshness().unwrap(), Freshness::SchemaChanged);
+    let r = index(&l);
+    assert!(r.rebuilt.is_some());
+    assert_eq!(r.total, 3);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("README.md")).unwrap(),
+        "索引目录说明\n"
+    );
+    assert_eq!(search(&l, "错时停车"), vec!["parking-test-01"]);
+}

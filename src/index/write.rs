@@ -314,6 +314,11 @@ impl Library {
         std::fs::create_dir_all(&fresh).map_err(io(&fresh))?;
         Index::create_in_dir(&fresh, schema::build_schema())
             .map_err(|e| Error::index(&fresh, e))?;
+        // A README the folder came with stays (the repository's index/README.md).
+        let readme = dir.join("README.md");
+        if readme.is_file() {
+            std::fs::copy(&readme, fresh.join("README.md")).map_err(io(&readme))?;
+        }
         let old = dir.with_extension(format!("old-{}", std::process::id()));
         std::fs::rename(dir, &old).map_err(io(dir))?;
         std::fs::rename(&fresh, dir).map_err(io(dir))?;
