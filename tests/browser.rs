@@ -9,7 +9,7 @@
 mod common;
 
 use std::net::TcpListener as StdListener;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -17,6 +17,7 @@ use fantoccini::{ClientBuilder, Locator};
 
 use anli::server::ServerOptions;
 use common::cli::find_program;
+use common::live::Live;
 use common::*;
 
 struct Driver(Child);
@@ -61,6 +62,57 @@ async fn until(c: &fantoccini::Client, script: &str) {
     panic!("not true after 10 s: {script}");
 }
 
+/// Headless Chromium under a fresh chromedriver, its window `size` wide and high, saving
+/// downloads to `downloads`; `None`, the reason printed, where either is not installed.
+async fn chromium(
+    size: (u32, u32),
+    downloads: Option<&Path>,
+) -> Option<(Driver, fantoccini::Client)> {
+    let (Some(driver_bin), Some(browser)) = (
+        find_program(&["chromedriver"]),
+        find_program(&["chromium", "chromium-browser", "google-chrome"]),
+    ) else {
+        eprintln!("skipped: chromium and chromedriver are not installed (Debian: apt-get install chromium chromium-driver)");
+        return None;
+    };
+    let port = free_port();
+    let driver = Driver(
+        Command::new(driver_bin)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts"),
+    );
+    let mut options = serde_json::json!({
+        "binary": browser,
+        "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 format!("--window-size={},{}", size.0, size.1), "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--lang=zh-CN"]
+    });
+    if let Some(dir) = downloads {
+        options["prefs"] = serde_json::json!({
+            "download.default_directory": dir,
+            "download.prompt_for_download": false,
+        });
+    }
+    let mut caps = serde_json::Map::new();
+    caps.insert("goog:chromeOptions".into(), options);
+    for _ in 0..50 {
+        match ClientBuilder::rustls()
+            .unwrap()
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(c) => return Some((driver, c)),
+            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    }
+    panic!("could not connect to chromedriver");
+}
+
 fn screenshot_dir() -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
@@ -70,11 +122,8 @@ fn screenshot_dir() -> PathBuf {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn secretary_searches_filters_and_reads_cases_in_chromium() {
-    let (Some(driver_bin), Some(browser)) = (
-        find_program(&["chromedriver"]),
-        find_program(&["chromium", "chromium-browser", "google-chrome"]),
-    ) else {
-        eprintln!("skipped: chromium and chromedriver are not installed (Debian: apt-get install chromium chromium-driver)");
+    let downloads = tempfile::tempdir().unwrap();
+    let Some((_driver, c)) = chromium((1280, 1600), Some(downloads.path())).await else {
         return;
     };
 
@@ -84,55 +133,8 @@ async fn secretary_searches_filters_and_reads_cases_in_chromium() {
         bundled_library(dir.path()),
         ServerOptions::local(dir.path().join("packets")),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(anli::server::serve(listener, state, async {
-        let _ = stopped.await;
-    }));
-
-    // chromedriver.
-    let port = free_port();
-    let _driver = Driver(
-        Command::new(driver_bin)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver starts"),
-    );
-    let downloads = tempfile::tempdir().unwrap();
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({
-            "binary": browser,
-            "prefs": {
-                "download.default_directory": downloads.path(),
-                "download.prompt_for_download": false,
-            },
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--window-size=1280,1600", "--disable-quic", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--lang=zh-CN"]
-        }),
-    );
-    let mut client = None;
-    for _ in 0..50 {
-        match ClientBuilder::rustls()
-            .unwrap()
-            .capabilities(caps.clone())
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-        {
-            Ok(c) => {
-                client = Some(c);
-                break;
-            }
-            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
-        }
-    }
-    let c = client.expect("connected to chromedriver");
+    let live = Live::start(state).await;
+    let base = live.url();
 
     // 1. The home page, a colloquial problem typed into the box.
     c.goto(&base).await.unwrap();
@@ -446,63 +448,19 @@ async fn secretary_searches_filters_and_reads_cases_in_chromium() {
     assert!(at2.is_some() && at1.is_some() && at2 < at1, "{about}");
 
     c.close().await.unwrap();
-    let _ = stop.send(());
-    server.await.unwrap().unwrap();
+    live.stop().await;
 }
 
 /// A secretary adds a case with the "添加案例" form, finds it, and edits it from its page.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn secretary_adds_and_edits_a_case_in_chromium() {
-    let (Some(driver_bin), Some(browser)) = (
-        find_program(&["chromedriver"]),
-        find_program(&["chromium", "chromium-browser", "google-chrome"]),
-    ) else {
-        eprintln!("skipped: chromium and chromedriver are not installed (Debian: apt-get install chromium chromium-driver)");
+    let Some((_driver, c)) = chromium((1280, 1600), None).await else {
         return;
     };
     let f = Fixture::standard();
     let state = indexed_state(f.library(), ServerOptions::local(f.packets()));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(anli::server::serve(listener, state, async {
-        let _ = stopped.await;
-    }));
-    let port = free_port();
-    let _driver = Driver(
-        Command::new(driver_bin)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver starts"),
-    );
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({
-            "binary": browser,
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--window-size=1280,1600", "--no-first-run", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--lang=zh-CN"]
-        }),
-    );
-    let mut client = None;
-    for _ in 0..50 {
-        match ClientBuilder::rustls()
-            .unwrap()
-            .capabilities(caps.clone())
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-        {
-            Ok(c) => {
-                client = Some(c);
-                break;
-            }
-            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
-        }
-    }
-    let c = client.expect("connected to chromedriver");
+    let live = Live::start(state).await;
+    let base = live.url();
 
     c.goto(&base).await.unwrap();
     let add = c.find(Locator::LinkText("添加案例")).await.unwrap();
@@ -605,8 +563,7 @@ async fn secretary_adds_and_edits_a_case_in_chromium() {
     assert_eq!(saved.len(), 1);
 
     c.close().await.unwrap();
-    let _ = stop.send(());
-    server.await.unwrap().unwrap();
+    live.stop().await;
 }
 
 /// The rules of axe-core (`tests/axe`, installed with `npm ci`), if installed.
@@ -700,11 +657,7 @@ async fn number(c: &fantoccini::Client, script: &str) -> f64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn searches_forgive_and_pages_read_well_in_chromium() {
-    let (Some(driver_bin), Some(browser)) = (
-        find_program(&["chromedriver"]),
-        find_program(&["chromium", "chromium-browser", "google-chrome"]),
-    ) else {
-        eprintln!("skipped: chromium and chromedriver are not installed (Debian: apt-get install chromium chromium-driver)");
+    let Some((_driver, c)) = chromium((1280, 1400), None).await else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -712,12 +665,8 @@ async fn searches_forgive_and_pages_read_well_in_chromium() {
         bundled_library(dir.path()),
         ServerOptions::local(dir.path().join("packets")),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let direct = format!("http://{}", listener.local_addr().unwrap());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(anli::server::serve(listener, state, async {
-        let _ = stopped.await;
-    }));
+    let live = Live::start(state).await;
+    let direct = live.url();
     // Behind nginx with its defaults, as README recommends (only the loopback address may
     // write, so the packet pages are read-only through it).
     let proxy_dir = tempfile::tempdir().unwrap();
@@ -738,42 +687,6 @@ async fn searches_forgive_and_pages_read_well_in_chromium() {
         eprintln!("skipped the axe-core checks: run `npm ci` in tests/axe");
     }
 
-    let port = free_port();
-    let _driver = Driver(
-        Command::new(driver_bin)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver starts"),
-    );
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({
-            "binary": browser,
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--window-size=1280,1400", "--disable-quic", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--lang=zh-CN"]
-        }),
-    );
-    let mut client = None;
-    for _ in 0..50 {
-        match ClientBuilder::rustls()
-            .unwrap()
-            .capabilities(caps.clone())
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-        {
-            Ok(c) => {
-                client = Some(c);
-                break;
-            }
-            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
-        }
-    }
-    let c = client.expect("connected to chromedriver");
     std::fs::create_dir_all(screenshot_dir()).unwrap();
     let mut violations: Vec<String> = Vec::new();
     let mut check = |page: &'static str, found: Vec<String>| {
@@ -987,6 +900,5 @@ async fn searches_forgive_and_pages_read_well_in_chromium() {
     assert!(violations.is_empty(), "axe-core: {violations:#?}");
     c.close().await.unwrap();
     drop(proxy);
-    let _ = stop.send(());
-    server.await.unwrap().unwrap();
+    live.stop().await;
 }

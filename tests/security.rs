@@ -675,12 +675,8 @@ async fn wrong_tokens_are_logged_and_slowed_down_per_client() {
             access,
         },
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(anli::server::serve(listener, state, async {
-        let _ = stopped.await;
-    }));
+    let live = common::live::Live::start(state).await;
+    let addr = live.addr;
     let attempt = |token: &str| {
         format!(
             "POST /api/packets HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\n\
@@ -706,8 +702,7 @@ async fn wrong_tokens_are_logged_and_slowed_down_per_client() {
     );
     assert!(text.contains("127.0.0.1"), "{text}");
     assert!(text.contains("错误次数太多"), "{text}");
-    let _ = stop.send(());
-    server.await.unwrap().unwrap();
+    live.stop().await;
 }
 
 #[tokio::test]

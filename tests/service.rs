@@ -22,19 +22,12 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use anli::server::{Limits, ServerOptions};
+use common::live::Live;
 use common::*;
 
 /// The service over the test fixture with `limits` (writes allowed by `access`), on a free
-/// loopback port; send on the sender to stop it.
-async fn start_in_process(
-    access: anli::server::WriteAccess,
-    limits: Limits,
-) -> (
-    std::net::SocketAddr,
-    tokio::sync::oneshot::Sender<()>,
-    tokio::task::JoinHandle<std::io::Result<()>>,
-    Fixture,
-) {
+/// loopback port.
+async fn start_in_process(access: anli::server::WriteAccess, limits: Limits) -> (Live, Fixture) {
     let f = Fixture::standard();
     let state = indexed_state(
         f.library(),
@@ -43,18 +36,7 @@ async fn start_in_process(
             access,
         },
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(anli::server::serve_with(
-        listener,
-        state,
-        async {
-            let _ = stopped.await;
-        },
-        limits,
-    ));
-    (addr, stop, server, f)
+    (Live::start_with(state, limits).await, f)
 }
 
 fn short_limits() -> Limits {
@@ -68,8 +50,8 @@ fn short_limits() -> Limits {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_clients_are_cut_off_and_others_still_answered() {
-    let (addr, stop, server, _dir) =
-        start_in_process(anli::server::WriteAccess::local(), short_limits()).await;
+    let (live, _dir) = start_in_process(anli::server::WriteAccess::local(), short_limits()).await;
+    let addr = live.addr;
 
     // A client that never finishes its headers.
     let mut loris = TcpStream::connect(addr).await.unwrap();
@@ -113,8 +95,7 @@ async fn slow_clients_are_cut_off_and_others_still_answered() {
         "the slow-header connection is closed by the server"
     );
 
-    let _ = stop.send(());
-    server.await.unwrap().unwrap();
+    live.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -123,8 +104,8 @@ async fn a_body_trickled_byte_by_byte_is_cut_off_at_the_deadline() {
         request: Duration::from_secs(1),
         ..short_limits()
     };
-    let (addr, stop, server, _dir) =
-        start_in_process(anli::server::WriteAccess::local(), limits).await;
+    let (live, _dir) = start_in_process(anli::server::WriteAccess::local(), limits).await;
+    let addr = live.addr;
     let body: &'static [u8] =
         r#"{"text":"楼道里电动车充电很危险，说了也不听，怎么办才好呢？"}"#.as_bytes();
     for path in ["/api/similar", "/api/packets"] {
@@ -158,8 +139,7 @@ async fn a_body_trickled_byte_by_byte_is_cut_off_at_the_deadline() {
             "{path}: answered after {took:?}"
         );
     }
-    let _ = stop.send(());
-    server.await.unwrap().unwrap();
+    live.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -170,7 +150,8 @@ async fn refused_writes_are_answered_before_their_body_arrives() {
     };
     // Open to the LAN without a token: every write is refused.
     let lan = anli::server::WriteAccess::new("0.0.0.0:7878".parse().unwrap(), None).unwrap();
-    let (addr, stop, server, _dir) = start_in_process(lan, limits).await;
+    let (live, _dir) = start_in_process(lan, limits).await;
+    let addr = live.addr;
     for (path, ctype) in [
         ("/api/packets", "application/json"),
         ("/api/packets/p/cases", "application/json"),
@@ -197,8 +178,7 @@ async fn refused_writes_are_answered_before_their_body_arrives() {
         );
         assert!(started.elapsed() < Duration::from_secs(2), "{path}");
     }
-    let _ = stop.send(());
-    server.await.unwrap().unwrap();
+    live.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -208,8 +188,8 @@ async fn connections_beyond_the_cap_wait_for_one_to_close() {
         connections: 2,
         ..short_limits()
     };
-    let (addr, stop, server, _dir) =
-        start_in_process(anli::server::WriteAccess::local(), limits).await;
+    let (live, _dir) = start_in_process(anli::server::WriteAccess::local(), limits).await;
+    let addr = live.addr;
     // Two connections that say nothing take both places.
     let idle_a = TcpStream::connect(addr).await.unwrap();
     let _idle_b = TcpStream::connect(addr).await.unwrap();
@@ -228,8 +208,7 @@ async fn connections_beyond_the_cap_wait_for_one_to_close() {
         .unwrap();
     assert_eq!(status, 200);
     assert!(took >= Duration::from_millis(600), "{took:?}");
-    let _ = stop.send(());
-    server.await.unwrap().unwrap();
+    live.stop().await;
 }
 
 /// One GET on a fresh connection: status and body.

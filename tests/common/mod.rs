@@ -1,9 +1,11 @@
 //! Shared fixtures: a small corpus of real-looking cases written into a temporary folder; and
-//! helpers for running the binary ([`cli`]) and the router ([`http`]).
+//! helpers for running the binary ([`cli`]), the router ([`http`]) and the service on a port
+//! ([`live`]).
 #![allow(dead_code)]
 
 pub mod cli;
 pub mod http;
+pub mod live;
 
 use std::path::{Path, PathBuf};
 
