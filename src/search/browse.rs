@@ -11,6 +11,7 @@ use tantivy::{DocAddress, Searcher};
 use super::rank::{Ranked, Why};
 use super::{Engine, Facets, Highlighter, SearchRequest, SearchResults};
 use crate::error::{Error, Result};
+use crate::index::document::column_terms;
 
 impl Engine {
     /// The cases `req.filters` allow, newest first (then by id), `req.offset` and `req.limit`
@@ -70,16 +71,10 @@ fn sort_keys(
         let ff = reader.fast_fields();
         let years = ff.i64("year").ok();
         let ids = ff.str("id").map_err(err)?;
-        let mut terms: Vec<String> = Vec::new();
-        if let Some(ids) = &ids {
-            let mut stream = ids
-                .dictionary()
-                .stream()
-                .map_err(|e| Error::Stored(e.to_string()))?;
-            while stream.advance() {
-                terms.push(String::from_utf8_lossy(stream.key()).into_owned());
-            }
-        }
+        let terms = match &ids {
+            Some(ids) => column_terms(ids).map_err(|e| Error::Stored(e.to_string()))?,
+            None => Vec::new(),
+        };
         for addr in docs.iter().filter(|a| a.segment_ord as usize == ord) {
             let year = years
                 .as_ref()

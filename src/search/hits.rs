@@ -10,6 +10,7 @@ use super::rank::Ranked;
 use super::{stored, Engine, Highlighter, Hit};
 use crate::case::{Case, SectionKind};
 use crate::error::{Error, Result};
+use crate::index::document::column_terms;
 
 impl Engine {
     /// The hits of `docs`, with snippets made by `highlighter`.
@@ -93,14 +94,7 @@ impl Engine {
                 .str("id")
                 .map_err(|e| Error::Stored(e.to_string()))?;
             let Some(ids) = ids else { continue };
-            let mut terms = Vec::new();
-            let mut stream = ids
-                .dictionary()
-                .stream()
-                .map_err(|e| Error::Stored(e.to_string()))?;
-            while stream.advance() {
-                terms.push(String::from_utf8_lossy(stream.key()).into_owned());
-            }
+            let terms = column_terms(&ids).map_err(|e| Error::Stored(e.to_string()))?;
             for doc in seg.doc_ids_alive() {
                 if let Some(id) = ids.ords().first(doc).and_then(|o| terms.get(o as usize)) {
                     out.push(id.clone());
