@@ -5,9 +5,8 @@ mod common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use common::cli::{anli, find_program, ok, stderr};
+use common::cli::{anli, find_program, ok, soffice_convert, stderr};
 use common::*;
 
 fn fixture(name: &str) -> PathBuf {
@@ -381,22 +380,7 @@ fn a_word_compilation_gives_one_case_per_case_heading() {
     };
     let html = work.path().join("libreoffice.html");
     std::fs::write(&html, compilation_html()).unwrap();
-    let profile = work.path().join("lo-profile");
-    let o = Command::new(soffice)
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.display()
-        ))
-        .args([
-            "--headless",
-            "--convert-to",
-            "docx:MS Word 2007 XML",
-            "--outdir",
-        ])
-        .arg(work.path())
-        .arg(&html)
-        .output()
-        .expect("soffice runs");
+    let o = soffice_convert(&soffice, &html, "docx:MS Word 2007 XML");
     let made = work.path().join("libreoffice.docx");
     assert!(
         made.is_file(),

@@ -12,7 +12,7 @@ use std::process::Command;
 use anli::index::{IndexOptions, NoProgress};
 use anli::packet::Edition;
 use anli::Engine;
-use common::cli::{docx_paragraphs, find_program};
+use common::cli::{docx_paragraphs, find_program, soffice_convert};
 use common::*;
 
 #[test]
@@ -88,19 +88,7 @@ fn the_docx_handout_is_a_real_word_document() {
     let work = tempfile::tempdir().unwrap();
     let input = work.path().join("handout.docx");
     std::fs::write(&input, &bytes).unwrap();
-    let o = Command::new(soffice)
-        .args([
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "txt:Text (encoded):UTF8",
-        ])
-        .arg("--outdir")
-        .arg(work.path())
-        .arg(&input)
-        .env("HOME", work.path())
-        .output()
-        .expect("soffice runs");
+    let o = soffice_convert(&soffice, &input, "txt:Text (encoded):UTF8");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = std::fs::read_to_string(work.path().join("handout.txt")).expect("converted text");
     assert!(text.contains(&r.packet.title), "LibreOffice read the title");
@@ -131,14 +119,7 @@ fn rendered_pages(docx: &[u8], name: &str) -> Option<Vec<String>> {
     let work = tempfile::tempdir().unwrap();
     let input = work.path().join(format!("{name}.docx"));
     std::fs::write(&input, docx).unwrap();
-    let o = Command::new(soffice)
-        .args(["--headless", "--norestore", "--convert-to", "pdf"])
-        .arg("--outdir")
-        .arg(work.path())
-        .arg(&input)
-        .env("HOME", work.path())
-        .output()
-        .expect("soffice runs");
+    let o = soffice_convert(&soffice, &input, "pdf");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let pdf = work.path().join(format!("{name}.pdf"));
     assert!(pdf.exists(), "LibreOffice made no PDF: {o:?}");

@@ -60,6 +60,23 @@ pub fn find_program(names: &[&str]) -> Option<PathBuf> {
     })
 }
 
+/// Have LibreOffice (`soffice`) convert `input` with the filter `to` (`pdf`,
+/// `docx:MS Word 2007 XML` …) into the folder `input` is in, with a profile of its own there.
+pub fn soffice_convert(soffice: &Path, input: &Path, to: &str) -> Output {
+    let dir = input.parent().expect("a file in a folder");
+    Command::new(soffice)
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            dir.join("lo-profile").display()
+        ))
+        .args(["--headless", "--norestore", "--convert-to", to, "--outdir"])
+        .arg(dir)
+        .arg(input)
+        .env("HOME", dir)
+        .output()
+        .expect("soffice runs")
+}
+
 /// Paragraph texts and style ids of a .docx, read back with docx-rs.
 pub fn docx_paragraphs(bytes: &[u8]) -> Vec<(String, String)> {
     let doc = docx_rs::read_docx(bytes).expect("the .docx reads back");
