@@ -152,15 +152,17 @@ impl Library {
         let mut writer: IndexWriter<TantivyDocument> = index
             .writer_with_num_threads(threads, threads * WRITER_BUDGET_PER_THREAD)
             .map_err(|e| Error::index(&self.index, e))?;
+        let corpus = corpus_fingerprint(
+            loaded
+                .cases
+                .iter()
+                .map(|c| (c.meta.id.as_str(), c.hash.as_str())),
+        );
+        // What each commit records (the first of two says whether vectors are still to come).
         let meta_now = |pending: bool| IndexMeta {
             fingerprint: fingerprint.clone(),
             listing: listing.clone(),
-            corpus: corpus_fingerprint(
-                loaded
-                    .cases
-                    .iter()
-                    .map(|c| (c.meta.id.as_str(), c.hash.as_str())),
-            ),
+            corpus: corpus.clone(),
             cases: report.total,
             embedding: embedding.clone(),
             vectors_pending: pending,
