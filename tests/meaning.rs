@@ -19,10 +19,7 @@ fn engine() -> &'static Engine {
     &ENGINE
         .get_or_init(|| {
             let dir = tempfile::tempdir().unwrap();
-            let lib = bundled_library(dir.path());
-            lib.index(&Default::default(), &anli::index::NoProgress)
-                .unwrap();
-            let engine = Engine::open(&lib).unwrap();
+            let engine = bundled_engine(dir.path());
             (dir, engine)
         })
         .1

@@ -9,18 +9,14 @@ mod common;
 use std::path::PathBuf;
 use std::process::Command;
 
-use anli::index::{IndexOptions, NoProgress};
 use anli::packet::Edition;
-use anli::Engine;
 use common::cli::{docx_paragraphs, find_program, soffice_convert};
 use common::*;
 
 #[test]
 fn the_docx_handout_is_a_real_word_document() {
     let dir = tempfile::tempdir().unwrap();
-    let lib = bundled_library(dir.path());
-    lib.index(&IndexOptions::default(), &NoProgress).unwrap();
-    let engine = Engine::open(&lib).unwrap();
+    let engine = bundled_engine(dir.path());
     // The example packet that ships with the repository.
     let store = anli::packet::PacketStore::new(repo().join("packets"));
     let stored = store.load("加梯专题").expect("the bundled example packet");
@@ -247,9 +243,7 @@ fn check_layout(pages: &[String], r: &anli::packet::Resolved, headings: &[String
 #[test]
 fn the_printed_handout_reads_like_a_handout() {
     let dir = tempfile::tempdir().unwrap();
-    let lib = bundled_library(dir.path());
-    lib.index(&IndexOptions::default(), &NoProgress).unwrap();
-    let engine = Engine::open(&lib).unwrap();
+    let engine = bundled_engine(dir.path());
     let store = anli::packet::PacketStore::new(repo().join("packets"));
     let r = anli::packet::Resolved::new(&store.load("加梯专题").unwrap(), &engine).unwrap();
     let cases = r.entries.len();

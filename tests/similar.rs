@@ -9,10 +9,7 @@ use common::*;
 
 fn bundled() -> (tempfile::TempDir, Engine) {
     let dir = tempfile::tempdir().unwrap();
-    let lib = bundled_library(dir.path());
-    lib.index(&Default::default(), &anli::index::NoProgress)
-        .unwrap();
-    let engine = Engine::open(&lib).unwrap();
+    let engine = bundled_engine(dir.path());
     (dir, engine)
 }
 

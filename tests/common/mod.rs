@@ -165,6 +165,17 @@ pub fn bundled_library(dir: &Path) -> anli::Library {
         .expect("the bundled library opens")
 }
 
+/// The bundled library indexed in `dir/index` (every case encoded), and its engine.
+pub fn bundled_engine(dir: &Path) -> anli::Engine {
+    let lib = bundled_library(dir);
+    lib.index(
+        &anli::index::IndexOptions::default(),
+        &anli::index::NoProgress,
+    )
+    .expect("the bundled library indexes");
+    anli::Engine::open(&lib).expect("engine opens")
+}
+
 /// Index `lib` and build the service state over it.
 pub fn indexed_state(
     lib: anli::Library,
