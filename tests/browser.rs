@@ -8,34 +8,16 @@
 
 mod common;
 
-use std::net::TcpListener as StdListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use fantoccini::{ClientBuilder, Locator};
 
 use anli::server::ServerOptions;
 use common::cli::find_program;
-use common::live::Live;
+use common::live::{free_port, nginx_program, start_nginx, Killed, Live};
 use common::*;
-
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    StdListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// Click something that submits a form or follows a link, and wait until the browser has left
 /// the current page (its root element goes stale), so the next lookup sees the new page.
@@ -67,7 +49,7 @@ async fn until(c: &fantoccini::Client, script: &str) {
 async fn chromium(
     size: (u32, u32),
     downloads: Option<&Path>,
-) -> Option<(Driver, fantoccini::Client)> {
+) -> Option<(Killed, fantoccini::Client)> {
     let (Some(driver_bin), Some(browser)) = (
         find_program(&["chromedriver"]),
         find_program(&["chromium", "chromium-browser", "google-chrome"]),
@@ -76,7 +58,7 @@ async fn chromium(
         return None;
     };
     let port = free_port();
-    let driver = Driver(
+    let driver = Killed(
         Command::new(driver_bin)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
@@ -591,49 +573,18 @@ async fn axe_violations(c: &fantoccini::Client, axe: &str) -> Vec<String> {
 
 /// An nginx with its default limits (an 8 KB request line) in front of `upstream`, if nginx is
 /// installed: the process and its address.
-fn nginx_in_front(upstream: &str, dir: &std::path::Path) -> Option<(Driver, String)> {
-    let nginx = find_program(&["nginx"]).or_else(|| {
-        let p = PathBuf::from("/usr/sbin/nginx");
-        p.exists().then_some(p)
-    })?;
+fn nginx_in_front(upstream: &str, dir: &Path) -> Option<(Killed, String)> {
+    let nginx = nginx_program()?;
     let port = free_port();
-    let conf = dir.join("nginx.conf");
-    let d = dir.display();
-    std::fs::write(
-        &conf,
-        format!(
-            "daemon off; master_process off; worker_processes 1; error_log {d}/error.log; pid {d}/nginx.pid;
-events {{ worker_connections 64; }}
-http {{
-  access_log off;
-  client_body_temp_path {d}/body; proxy_temp_path {d}/proxy; fastcgi_temp_path {d}/fcgi;
-  uwsgi_temp_path {d}/uwsgi; scgi_temp_path {d}/scgi;
-  server {{
-    listen 127.0.0.1:{port};
-    location / {{ proxy_pass {upstream}; proxy_set_header Host $host; }}
-  }}
-}}
-"
-        ),
-    )
-    .unwrap();
-    let child = Command::new(nginx)
-        .arg("-p")
-        .arg(dir)
-        .arg("-c")
-        .arg(&conf)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .ok()?;
-    let addr = format!("127.0.0.1:{port}");
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(&addr).is_ok() {
-            return Some((Driver(child), format!("http://{addr}")));
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    None
+    let proxy = start_nginx(
+        &nginx,
+        dir,
+        &[(
+            port,
+            format!("proxy_pass {upstream}; proxy_set_header Host $host;"),
+        )],
+    );
+    Some((proxy, format!("http://127.0.0.1:{port}")))
 }
 
 /// Type `text` into the search box (set at once: a 1,900-character description is pasted, not

@@ -10,9 +10,8 @@
 
 mod common;
 
-use std::io::Write as _;
 use std::net::SocketAddr;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -20,8 +19,9 @@ use axum::http::{header, StatusCode};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use anli::server::{ServerOptions, WriteAccess};
-use common::cli::{anli_command, find_program};
+use common::cli::anli_command;
 use common::http::{app, call, call_json, segment};
+use common::live::{free_port, nginx_program, start_nginx, Killed};
 use common::*;
 
 const TOKEN: &str = "peixun-ban-2026-token";
@@ -497,30 +497,9 @@ fn form_request(path: &str, host: &str, origin: &str, cookie: Option<&str>, body
     )
 }
 
-/// A free port on loopback.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-struct Killed(std::process::Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn through_a_real_nginx_with_its_default_proxy_headers() {
-    let Some(nginx) = find_program(&["nginx"]).or_else(|| {
-        let p = std::path::PathBuf::from("/usr/sbin/nginx");
-        p.is_file().then_some(p)
-    }) else {
+    let Some(nginx) = nginx_program() else {
         eprintln!("skipped: nginx is not installed (Debian: apt-get install nginx)");
         return;
     };
@@ -551,54 +530,19 @@ async fn through_a_real_nginx_with_its_default_proxy_headers() {
     std::thread::spawn(move || for _ in lines {});
 
     let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().display();
-    let conf = dir.path().join("nginx.conf");
-    let mut c = std::fs::File::create(&conf).unwrap();
-    write!(
-        c,
-        "daemon off; master_process off; worker_processes 1; pid {p}/nginx.pid; error_log {p}/error.log;
-events {{ worker_connections 64; }}
-http {{
-  access_log off;
-  client_body_temp_path {p}/body; proxy_temp_path {p}/proxy; fastcgi_temp_path {p}/fcgi;
-  uwsgi_temp_path {p}/uwsgi; scgi_temp_path {p}/scgi;
-  server {{ listen 127.0.0.1:{with_url}; location / {{ proxy_pass http://{backend}; }} }}
-  server {{ listen 127.0.0.1:{keeps_host}; location / {{ proxy_pass http://{backend}; proxy_set_header Host $http_host; }} }}
-  server {{ listen 127.0.0.1:{unknown}; location / {{ proxy_pass http://{backend}; }} }}
-}}
-"
-    )
-    .unwrap();
-    drop(c);
-    let _nginx = Killed(
-        Command::new(&nginx)
-            .arg("-p")
-            .arg(dir.path())
-            .arg("-c")
-            .arg(&conf)
-            .arg("-e")
-            .arg(dir.path().join("error.log"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("nginx starts"),
+    let pass = format!("proxy_pass http://{backend};");
+    let _nginx = start_nginx(
+        &nginx,
+        dir.path(),
+        &[
+            (with_url, pass.clone()),
+            (
+                keeps_host,
+                format!("{pass} proxy_set_header Host $http_host;"),
+            ),
+            (unknown, pass.clone()),
+        ],
     );
-    for port in [with_url, keeps_host, unknown] {
-        let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-        let mut up = false;
-        for _ in 0..100 {
-            if tokio::net::TcpStream::connect(addr).await.is_ok() {
-                up = true;
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        assert!(
-            up,
-            "nginx listens on {port}: {}",
-            std::fs::read_to_string(dir.path().join("error.log")).unwrap_or_default()
-        );
-    }
 
     for (port, works) in [(with_url, true), (keeps_host, true), (unknown, false)] {
         let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
