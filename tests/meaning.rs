@@ -91,10 +91,12 @@ fn meaning_finds_cases_that_share_no_word_and_says_so() {
 fn every_mode_pages_counts_and_facets_the_same_result_set() {
     for mode in SearchMode::ALL {
         for q in ["停车难", "楼上漏水楼下天天吵，物业也不管"] {
+            // A page holds at most 100 results; the library may match more.
             let all = search(q, mode, 100, 0);
             let ids: Vec<String> = all.hits.iter().map(|h| h.id.clone()).collect();
+            assert!(all.total > 0, "{mode:?} {q}: something matches");
             assert_eq!(
-                all.total,
+                all.total.min(100),
                 ids.len(),
                 "{mode:?} {q}: total counts the results"
             );
@@ -103,9 +105,10 @@ fn every_mode_pages_counts_and_facets_the_same_result_set() {
             assert_eq!(distinct.len(), ids.len(), "no case twice");
             // Pages of 7 put together give the same list.
             let mut paged = Vec::new();
-            for offset in (0..all.total).step_by(7) {
+            for offset in (0..ids.len()).step_by(7) {
                 paged.extend(search(q, mode, 7, offset).hits.into_iter().map(|h| h.id));
             }
+            paged.truncate(ids.len());
             assert_eq!(paged, ids, "{mode:?} {q}: paging");
             let (r, facets) = engine()
                 .search_with_facets(&SearchRequest {
@@ -239,8 +242,9 @@ fn residents_messages_dev_set_meets_its_floors() {
         hybrid.text.mrr
     );
     // Floors a little under the measured figures (README, "排序质量").
-    assert!(hybrid.title.p5 >= 0.74 && hybrid.text.p5 >= 0.83);
-    assert!(hybrid.title.mrr >= 0.82 && hybrid.text.mrr >= 0.89);
+    // Measured 0.813 / 0.900 (P@5) and 0.900 / 0.943 (MRR) on 135 cases.
+    assert!(hybrid.title.p5 >= 0.79 && hybrid.text.p5 >= 0.88);
+    assert!(hybrid.title.mrr >= 0.88 && hybrid.text.mrr >= 0.92);
     assert!(hybrid.title.p5 > keyword.title.p5 + 0.15);
     assert!(hybrid.text.p5 > keyword.text.p5 + 0.15);
 }
