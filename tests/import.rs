@@ -1,12 +1,13 @@
 //! `anli import`: saved web pages (a news site, a WeChat article, a GBK government page), a text
-//! paste, Word compilations written by docx-rs and by LibreOffice, and bad inputs.
+//! paste, Word compilations written by docx-rs and by LibreOffice, PDFs printed by LibreOffice
+//! (a report and a compilation), and bad inputs.
 
 mod common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use common::cli::{anli, find_program, ok, soffice_convert, stderr};
+use common::cli::{anli, find_program, ok, soffice_convert, soffice_convert_with, stderr};
 use common::*;
 
 fn fixture(name: &str) -> PathBuf {
@@ -396,6 +397,127 @@ fn a_word_compilation_gives_one_case_per_case_heading() {
     );
 }
 
+/// A news report as a web page: headline, date and source line, lead, sections, paragraphs long
+/// enough to wrap in a PDF.
+const REPORT_HTML: &str = r#"<!DOCTYPE html><html><head><meta charset="utf-8"><title>报道</title></head><body>
+<h1>老旧小区加装电梯：一楼住户从反对到点头</h1>
+<p>发布时间：2023年5月8日　来源：湖北日报　作者：李明</p>
+<p>武汉市江岸区某社区的一栋老楼，今年春天装上了电梯。从第一次征求意见到电梯运行，用了整整十四个月，其中最难的一步，是让一楼住户点头。</p>
+<h2>背景</h2>
+<p>这栋楼建于1992年，七层，共42户，六十岁以上的老人有31位。住在六楼的王阿姨腿脚不好，每次下楼买菜都要歇三回。2021年底，楼里十几户人家凑在一起，想申请加装电梯，可一楼的三户都不同意：担心挡光、担心噪音，也担心房子贬值。第一次征求意见，同意的只有三十户，事情搁了下来。</p>
+<h2>主要做法</h2>
+<p>社区党委没有急着表决，而是先请设计单位到现场，把电梯井从楼道正前方挪开两米，又请第三方算了采光时长，拿着图纸和数据一户一户去谈。一楼住户提出的问题，一条一条写进协议：电梯运行时间、噪音标准、井道外墙的清洗，都写得清清楚楚。</p>
+<p>资金上，按楼层定出分摊系数，二楼最少、七楼最多；申请了每台二十万元的政府补贴，又帮几位老人办了住房公积金提取。楼长带着账本挨家挨户核对，每一笔钱都贴在单元门口公示。</p>
+<h2>成效</h2>
+<p>2023年3月，电梯正式运行。一楼的三户中有两户在协议上签了字，另一户也没有再反对。楼里的老人说，现在下楼散步成了每天的习惯。</p>
+</body></html>"#;
+
+/// A PDF with one empty page and no text (what a scan without OCR gives the text layer).
+const NO_TEXT_PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+
+#[test]
+fn pdfs_printed_from_a_report_and_a_compilation_import_like_their_sources() {
+    let (Some(soffice), Some(_)) = (
+        find_program(&["soffice", "libreoffice"]),
+        find_program(&["pdftotext"]),
+    ) else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have LibreOffice and pdftotext (.ci/run installs libreoffice-writer-nogui and poppler-utils)"
+        );
+        eprintln!("skipped: PDF import needs soffice and pdftotext (Debian: apt-get install libreoffice-writer-nogui poppler-utils)");
+        return;
+    };
+    let f = Fixture::standard();
+    let work = tempfile::tempdir().unwrap();
+    let to_pdf = |name: &str, html: &str| {
+        let input = work.path().join(format!("{name}.html"));
+        std::fs::write(&input, html).unwrap();
+        let o = soffice_convert_with(
+            &soffice,
+            &input,
+            Some("HTML (StarWriter)"),
+            "pdf:writer_pdf_Export",
+        );
+        let pdf = work.path().join(format!("{name}.pdf"));
+        assert!(
+            pdf.is_file(),
+            "LibreOffice made {name}.pdf: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        pdf
+    };
+
+    // A report: read like the saved page it was printed from.
+    let report = to_pdf("report", REPORT_HTML);
+    let (o, v) = dry_run(&f, &[&report]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let c = &v["cases"][0];
+    assert_eq!(v["cases"].as_array().unwrap().len(), 1, "{v:#}");
+    assert_eq!(c["title"], "老旧小区加装电梯：一楼住户从反对到点头");
+    assert_eq!(c["year"], 2023);
+    assert_eq!(c["region"], "湖北省/武汉市/江岸区");
+    assert_eq!(c["kind"], "报道");
+    assert!(
+        c["source"].as_str().unwrap_or("").contains("湖北日报"),
+        "{c}"
+    );
+    let kinds: Vec<&str> = c["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["kind"].as_str())
+        .collect();
+    assert!(
+        kinds.ends_with(&["background", "measures", "outcomes"]),
+        "{c}"
+    );
+    // Written, the wrapped lines are whole paragraphs again: each sentence in one piece.
+    let o = anli(&f, &["import", &report.display().to_string()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let path = c["path"].as_str().unwrap();
+    let body = body_of(&f, path);
+    for sentence in [
+        "社区党委没有急着表决，而是先请设计单位到现场，把电梯井从楼道正前方挪开两米，又请第三方算了采光时长，拿着图纸和数据一户一户去谈。",
+        "楼长带着账本挨家挨户核对，每一笔钱都贴在单元门口公示。",
+    ] {
+        assert!(body.contains(sentence), "{sentence} in:\n{body}");
+    }
+    assert!(!body.contains("发布时间"), "the date line is not body text");
+    assert!(anli(&f, &["check"]).status.success());
+
+    // A compilation: split at its case headings like the Word file.
+    let compilation = to_pdf("compilation", &compilation_html());
+    let (o, v) = dry_run(&f, &[&compilation]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let want: Vec<(String, Vec<String>)> = COMPILATION
+        .iter()
+        .map(|(t, secs)| {
+            (
+                t.split_once('：').unwrap().1.to_string(),
+                secs.iter().map(|(h, _)| h.to_string()).collect(),
+            )
+        })
+        .collect();
+    let got: Vec<(String, Vec<String>)> = outline_of(&v)
+        .into_iter()
+        .map(|(t, s)| (t, s.into_iter().map(|x| x.0).collect()))
+        .collect();
+    assert_eq!(got, want, "{v:#}");
+    assert_eq!(
+        v["cases"][0]["kind"],
+        serde_json::Value::Null,
+        "not a report"
+    );
+
+    // A PDF without a text layer (a scan) is refused, and says why.
+    let scan = work.path().join("scan.pdf");
+    std::fs::write(&scan, NO_TEXT_PDF).unwrap();
+    let o = anli(&f, &["import", &scan.display().to_string()]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("没有可提取的文字"), "{}", stderr(&o));
+}
+
 fn zip_with(entries: &[(&str, &[u8])]) -> Vec<u8> {
     let mut buf = std::io::Cursor::new(Vec::new());
     {
@@ -433,6 +555,7 @@ fn bad_inputs_are_refused_by_name_and_nothing_is_written() {
         (put("random.txt", &random), "编码"),
         (put("chrome.html", "<html><body><div class=\"nav\"><a href=\"/\">首页</a><a href=\"/a\">新闻</a></div><ul class=\"hot\"><li><a href=\"/x\">热点一</a></li></ul><div class=\"footer\">版权所有</div></body></html>".as_bytes()), "没有找到正文"),
         (put("report.pdf", b"%PDF-1.4 ..."), "PDF"),
+        (put("renamed.pdf", &random), "不是有效的 PDF"),
     ];
     let good = fixture("paste-baoshan.txt");
     let mut args: Vec<String> = vec!["import".into(), "--json".into()];

@@ -9,7 +9,7 @@ use super::document::{Block, PageInfo};
 use super::draft::{escape_markdown, Draft, DraftSection};
 use super::numbering::strip_numbering;
 use super::split::RawCase;
-use super::{region, slug, Context, Format, ImportOptions};
+use super::{region, slug, Context, ImportOptions};
 use crate::case::{CaseKind, CaseMeta};
 
 /// Longest summary taken from a lead paragraph, in characters.
@@ -129,18 +129,19 @@ fn latest_year(text: &str) -> Option<i64> {
     best
 }
 
-/// A draft from one case found in a document.
+/// A draft from one case found in a document. `page`: the document is one article (a web page,
+/// a paste, a PDF report) rather than a compilation of cases (a Word file, a PDF of several).
 pub fn draft(
     raw: RawCase,
     info: &PageInfo,
-    format: Format,
+    page: bool,
     file_stem: &str,
     opts: &ImportOptions,
     ctx: &mut Context<'_>,
 ) -> Draft {
     let mut warnings = Vec::new();
     let mut title = tidy(strip_numbering(&raw.title));
-    if let Some(sub) = info.subtitle.as_deref().filter(|_| format != Format::Docx) {
+    if let Some(sub) = info.subtitle.as_deref().filter(|_| page) {
         title = format!("{title}——{sub}");
     }
     if title.is_empty() {
@@ -160,7 +161,6 @@ pub fn draft(
         .collect::<Vec<_>>()
         .join("\n");
 
-    let page = format != Format::Docx;
     let mut year = info.date.map(|d| i64::from(d.0));
     if year.is_none() && !page {
         year = raw.context.as_deref().and_then(latest_year);

@@ -1,9 +1,10 @@
-//! Bringing case write-ups in: Word compilations (.docx), saved web pages (.html) and copied
-//! text (.txt, .md) become case drafts ([`Draft`]) and then case files in the corpus.
+//! Bringing case write-ups in: Word compilations (.docx), saved web pages (.html), PDFs with a
+//! text layer and copied text (.txt, .md) become case drafts ([`Draft`]) and then case files in
+//! the corpus.
 //!
-//! - [`docx`], [`html`] (with `html_meta`), [`text`]: one reader per format, each producing a [`Document`] (blocks
-//!   in reading order and what the file says about itself); [`encoding`] decodes pages and
-//!   texts (UTF-8, GB18030/GBK);
+//! - [`docx`], [`html`] (with `html_meta`), [`pdf`] (with `pdf_layout`), [`text`]: one reader
+//!   per format, each producing a [`Document`] (blocks in reading order and what the file says
+//!   about itself); [`encoding`] decodes pages and texts (UTF-8, GB18030/GBK);
 //! - [`clean`], [`page`]: text tidied for the analyzer, page chrome and spam removed;
 //! - [`numbering`], [`split`]: numbered headings, and where cases and sections start;
 //! - [`fields`], [`region`], [`dates`], [`slug`]: filling the front matter;
@@ -22,6 +23,8 @@ mod html_meta;
 mod html_walk;
 pub mod numbering;
 pub mod page;
+pub mod pdf;
+mod pdf_layout;
 pub mod region;
 pub mod slug;
 pub mod split;
@@ -52,10 +55,12 @@ pub enum Format {
     Html,
     Text,
     Markdown,
+    /// Read through poppler's `pdftotext` (see [`pdf`]).
+    Pdf,
 }
 
 impl Format {
-    /// The format of `path` by its extension; a PDF or other file is refused with what to do.
+    /// The format of `path` by its extension; another kind of file is refused with what to do.
     pub fn of(path: &Path) -> Result<Format, ImportError> {
         let ext = path
             .extension()
@@ -71,13 +76,16 @@ impl Format {
             "html" | "htm" | "xhtml" | "shtml" => Ok(Format::Html),
             "txt" | "text" => Ok(Format::Text),
             "md" | "markdown" => Ok(Format::Markdown),
-            "pdf" => Err(unsupported(
-                "不支持 PDF：PDF 里的文字常常断行、错位，无法可靠地分出标题和段落。请用原来的 Word 文件，\
-                 或在 PDF 阅读器里全选复制正文，粘贴成 .txt 文件再导入",
+            "pdf" => Ok(Format::Pdf),
+            "doc" | "wps" => Err(unsupported(
+                "旧版 Word/WPS 文件：请打开后“另存为”.docx 再导入",
             )),
-            "doc" | "wps" => Err(unsupported("旧版 Word/WPS 文件：请打开后“另存为”.docx 再导入")),
-            "mht" | "mhtml" => Err(unsupported("请在浏览器里把网页“另存为”“网页，仅 HTML”（.html）再导入")),
-            _ => Err(unsupported("不认识的文件类型：可以导入 .docx、.html/.htm、.txt、.md")),
+            "mht" | "mhtml" => Err(unsupported(
+                "请在浏览器里把网页“另存为”“网页，仅 HTML”（.html）再导入",
+            )),
+            _ => Err(unsupported(
+                "不认识的文件类型：可以导入 .docx、.html/.htm、.pdf、.txt、.md",
+            )),
         }
     }
 }
@@ -136,6 +144,7 @@ pub fn read_document(path: &Path, bytes: &[u8]) -> Result<(Format, Document), Im
         Format::Html => html::read(path, bytes)?,
         Format::Text => text::read(path, bytes, false)?,
         Format::Markdown => text::read(path, bytes, true)?,
+        Format::Pdf => pdf::read(path, bytes)?,
     };
     if !doc.structured {
         page::clean(&mut doc);
@@ -176,12 +185,13 @@ pub fn import(
         let why = match format {
             Format::Html => "页面里只有导航、链接、推荐等网页框架，没有文章正文",
             Format::Docx => "文档里没有文字（或只有标题）",
+            Format::Pdf => "PDF 里只有标题、页码或页眉页脚，没有正文段落",
             _ => "没有正文段落",
         };
         return Err(ImportError::no_article(path, why));
     }
     Ok(raws
         .into_iter()
-        .map(|r| fields::draft(r, &doc.info, format, &stem, opts, ctx))
+        .map(|r| fields::draft(r, &doc.info, !doc.structured, &stem, opts, ctx))
         .collect())
 }

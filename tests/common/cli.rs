@@ -63,13 +63,28 @@ pub fn find_program(names: &[&str]) -> Option<PathBuf> {
 /// Have LibreOffice (`soffice`) convert `input` with the filter `to` (`pdf`,
 /// `docx:MS Word 2007 XML` …) into the folder `input` is in, with a profile of its own there.
 pub fn soffice_convert(soffice: &Path, input: &Path, to: &str) -> Output {
+    soffice_convert_with(soffice, input, None, to)
+}
+
+/// [`soffice_convert`] reading `input` with the import filter `infilter` (`HTML (StarWriter)`
+/// opens a web page as a Writer document, as a person pasting it into Word would).
+pub fn soffice_convert_with(
+    soffice: &Path,
+    input: &Path,
+    infilter: Option<&str>,
+    to: &str,
+) -> Output {
     let dir = input.parent().expect("a file in a folder");
-    Command::new(soffice)
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            dir.join("lo-profile").display()
-        ))
-        .args(["--headless", "--norestore", "--convert-to", to, "--outdir"])
+    let mut cmd = Command::new(soffice);
+    cmd.arg(format!(
+        "-env:UserInstallation=file://{}",
+        dir.join("lo-profile").display()
+    ))
+    .args(["--headless", "--norestore"]);
+    if let Some(f) = infilter {
+        cmd.arg(format!("--infilter={f}"));
+    }
+    cmd.args(["--convert-to", to, "--outdir"])
         .arg(dir)
         .arg(input)
         .env("HOME", dir)
