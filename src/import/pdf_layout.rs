@@ -18,7 +18,6 @@ use super::clean::tidy;
 use super::document::{Block, Document, PageInfo};
 use super::numbering::heading_rank;
 use super::split;
-use crate::case::SectionKind;
 
 /// A line this much taller than the body text is a heading.
 const HEADING_RATIO: f32 = 1.2;
@@ -243,9 +242,7 @@ fn push_line(para: &mut String, line: &str) {
 }
 
 fn is_section_name(text: &str) -> bool {
-    SectionKind::classify(text) != SectionKind::Other
-        && text.chars().count() <= 12
-        && !text.ends_with(['。', '；', '，', '：', ':'])
+    split::is_section(text) && !text.ends_with(['。', '；', '，'])
 }
 
 /// A body-size paragraph: a short line naming a section (背景, 主要做法) or numbered like a

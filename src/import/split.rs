@@ -26,7 +26,8 @@ pub struct RawCase {
     pub context: Option<String>,
 }
 
-fn is_section(text: &str) -> bool {
+/// A heading naming a section (背景, 主要做法, 三、经验启示): short and known to `anli check`.
+pub(super) fn is_section(text: &str) -> bool {
     SectionKind::classify(text) != SectionKind::Other && strip_numbering(text).chars().count() <= 12
 }
 

@@ -8,6 +8,7 @@ use super::clean::{is_chrome_line, tidy};
 use super::document::{Block, Document, PageInfo};
 use super::encoding::decode;
 use super::numbering::heading_rank;
+use super::split;
 use super::ImportError;
 
 /// Read a text or Markdown file.
@@ -61,6 +62,14 @@ pub fn read(path: &Path, bytes: &[u8], markdown: bool) -> Result<Document, Impor
                 text,
                 numbered: false,
             },
+            // A section name on a line of its own (背景, 主要做法) heads a section.
+            (None, None) if split::is_section(&text) && !text.ends_with(['。', '；', '，']) => {
+                Block::Heading {
+                    level: 2,
+                    text,
+                    numbered: false,
+                }
+            }
             (None, Some(rank)) => Block::Heading {
                 level: rank as u8,
                 text,
@@ -94,5 +103,20 @@ mod tests {
             &d.blocks[3],
             Block::Heading { numbered: true, .. }
         ));
+    }
+
+    #[test]
+    fn a_section_name_on_its_own_line_heads_a_section() {
+        let text = "楼道里的电动车搬走了\n背景\n楼道里停着二十多辆电动车。\n主要做法\n建了充电车棚。\n做法很简单，就是多跑几趟。\n";
+        let d = read(Path::new("a.txt"), text.as_bytes(), false).unwrap();
+        let heads: Vec<&str> = d
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Heading { level: 2, text, .. } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(heads, ["背景", "主要做法"]);
     }
 }
