@@ -518,6 +518,90 @@ fn pdfs_printed_from_a_report_and_a_compilation_import_like_their_sources() {
     assert!(stderr(&o).contains("没有可提取的文字"), "{}", stderr(&o));
 }
 
+#[test]
+fn a_case_handout_printed_to_pdf_comes_back_whole() {
+    // anli's own one-case Word handout, printed by LibreOffice: two pages with
+    // "第 X 页 共 Y 页" footers, numbered items with hanging indents, a metadata line.
+    let (Some(soffice), Some(_)) = (
+        find_program(&["soffice", "libreoffice"]),
+        find_program(&["pdftotext"]),
+    ) else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have LibreOffice and pdftotext (.ci/run installs them)"
+        );
+        eprintln!("skipped: PDF import needs soffice and pdftotext");
+        return;
+    };
+    let id = "property-06-dianti-daxiu";
+    let original =
+        std::fs::read_to_string(repo().join(format!("corpus/property/{id}.md"))).unwrap();
+    let source = Fixture::new(&[("case.md", &original)]);
+    let work = tempfile::tempdir().unwrap();
+    let docx = work.path().join("handout.docx");
+    let o = anli(
+        &source,
+        &[
+            "packet",
+            "case",
+            id,
+            "--format",
+            "docx",
+            "-o",
+            &docx.display().to_string(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = soffice_convert(&soffice, &docx, "pdf");
+    let pdf = work.path().join("handout.pdf");
+    assert!(pdf.is_file(), "{}", String::from_utf8_lossy(&o.stderr));
+    let printed = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let printed: String = String::from_utf8_lossy(&printed.stdout)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    assert!(
+        printed.contains("第1页") && printed.contains("共2页"),
+        "the PDF has page footers to drop: {printed}"
+    );
+
+    let f = Fixture::new(&[]);
+    let o = anli(&f, &["import", "--json", &pdf.display().to_string()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let c = &v["cases"][0];
+    assert_eq!(
+        c["title"], "一年困人37次还溜过一次梯，高层小区动用维修资金给16部电梯大修",
+        "{v:#}"
+    );
+    let kinds: Vec<&str> = c["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["kind"].as_str())
+        .collect();
+    for k in ["background", "measures", "outcomes", "lessons"] {
+        assert!(kinds.contains(&k), "{k} in {kinds:?}");
+    }
+    let body = body_of(&f, c["path"].as_str().unwrap());
+    // Paragraphs that wrap over several lines are whole.
+    for sentence in [
+        "从提出申请到资金到位用了21天，费用96万元，按维修资金分户核算的规则，由这4部电梯所在楼栋的业主按面积分摊。",
+        "电梯相关的投诉从一年40多件降到3件。",
+        "修好之后，维保合同和梯长制度要跟上，不然过几年又回到原样。",
+    ] {
+        assert!(body.contains(sentence), "{sentence} in:\n{body}");
+    }
+    // No page furniture in the text.
+    assert!(!body.contains("页共"), "{body}");
+    assert!(anli(&f, &["check"]).status.success());
+}
+
 fn zip_with(entries: &[(&str, &[u8])]) -> Vec<u8> {
     let mut buf = std::io::Cursor::new(Vec::new());
     {

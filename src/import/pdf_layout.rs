@@ -5,7 +5,8 @@
 //!   have); a headline wrapped over two lines is joined; sizes give the levels; a section name
 //!   on a line of its own (背景, 主要做法) is a heading at any size;
 //! - **paragraphs**: lines are joined until one ends short of the right margin, the next is
-//!   indented, or a gap opens between them;
+//!   indented after a finished sentence (not a numbered item's hanging indent), or a gap opens
+//!   between them;
 //! - **page furniture**: page numbers (`- 3 -`, `第 3 页 共 9 页`) and running headers and
 //!   footers (a line in the top or bottom tenth of several pages) are dropped;
 //! - words are joined without spaces, except between two Latin letters or digits.
@@ -194,7 +195,13 @@ pub fn document(lines: Vec<Line>, page_heights: &[f32]) -> Document {
                 None => true,
                 Some(p) if is_heading(p) => true,
                 Some(p) => {
-                    let indented = l.x0 > left + body * 1.2;
+                    // An indented line starts a paragraph after a finished sentence; after a
+                    // line broken mid-sentence it is a hanging indent (a numbered item's
+                    // second line).
+                    let indented = l.x0 > left + body * 1.2
+                        && p.text
+                            .trim_end()
+                            .ends_with(['。', '！', '？', '；', '”', '」', '）']);
                     let short = p.x1 < right - body * 1.5;
                     let gap = p.page == l.page && l.y0 - p.y1 > body * 1.0;
                     indented || short || gap || standalone
@@ -372,7 +379,17 @@ mod tests {
             line(0, 300.0, 310.0, 800.0, body, "- 1 -"),
             line(1, 60.0, 300.0, 30.0, body, "某某市社区治理简报"),
             line(1, 60.0, 100.0, 100.0, body, "做法"),
-            line(1, 84.0, 400.0, 120.0, body, "一户一户谈，先谈通了二楼。"),
+            // A numbered item with a hanging indent: its second line is indented.
+            line(
+                1,
+                60.0,
+                540.0,
+                116.0,
+                body,
+                "1.一户一户谈，先谈通了二楼，再请二楼的",
+            ),
+            line(1, 84.0, 400.0, 132.0, body, "住户去劝三楼。"),
+            line(1, 84.0, 400.0, 148.0, body, "一户一户谈，先谈通了二楼。"),
             line(1, 300.0, 310.0, 800.0, body, "- 2 -"),
         ];
         let doc = document(lines, &[842.0, 842.0]);
@@ -391,6 +408,7 @@ mod tests {
                 "楼里住着三十六户，老人占了一半，上下楼很难。一楼住户担心采光和噪音，第一次征求意见没有通过。",
                 "社区请设计单位把电梯井挪开两米，又算了采光时长，拿给一楼住户看，用了两个月。",
                 "做法",
+                "1.一户一户谈，先谈通了二楼，再请二楼的住户去劝三楼。",
                 "一户一户谈，先谈通了二楼。",
             ]
         );
