@@ -102,10 +102,19 @@ fn pdftotext(path: &Path, bytes: &[u8]) -> Result<String, ImportError> {
         .join()
         .map_err(|_| unsupported("读取 pdftotext 的输出时出错".to_string()))?
         .map_err(|e| unsupported(format!("读取 pdftotext 的输出时出错：{e}")))?;
-    if !status.success() {
-        return Err(unsupported(
-            "pdftotext 读不了这个文件：PDF 可能已损坏或加了密码".to_string(),
-        ));
+    // pdftotext's exit codes: 1 the PDF could not be opened, 3 its permissions forbid copying.
+    match status.code() {
+        Some(0) => {}
+        Some(3) => {
+            return Err(unsupported(
+                "这个 PDF 设置了不许复制文字，读不出正文；请用原来的 Word 文件".to_string(),
+            ))
+        }
+        _ => {
+            return Err(unsupported(
+                "pdftotext 读不了这个文件：PDF 可能已损坏或加了密码".to_string(),
+            ))
+        }
     }
     String::from_utf8(out).map_err(|_| unsupported("pdftotext 的输出不是 UTF-8".to_string()))
 }
