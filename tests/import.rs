@@ -412,6 +412,22 @@ const REPORT_HTML: &str = r#"<!DOCTYPE html><html><head><meta charset="utf-8"><t
 <p>2023年3月，电梯正式运行。一楼的三户中有两户在协议上签了字，另一户也没有再反对。楼里的老人说，现在下楼散步成了每天的习惯。</p>
 </body></html>"#;
 
+/// A street office's briefing: a large red name plate, the issue and date lines, then one
+/// article with numbered parts (一、二、三 — parts of one article, not cases).
+const BRIEFING_HTML: &str = r#"<!DOCTYPE html><html><head><meta charset="utf-8"><title>简报</title></head><body>
+<p align="center" style="font-size:32pt;color:#c00000"><b>江汉区前进街道工作简报</b></p>
+<p align="center">第12期</p>
+<p>前进街道党工委办公室　　　　2022年9月15日</p>
+<h1 align="center">楼道里的电动车搬进了新车棚</h1>
+<p>今年以来，前进街道把电动自行车进楼入户充电作为消防安全整治的重点。春苑社区有12栋老楼，楼道里常年停着电动车，一到晚上，窗口垂下来的充电线就有二十多根。</p>
+<h2>一、摸清底数</h2>
+<p>社区网格员逐栋逐户登记，全社区共有电动自行车436辆，其中每天在楼道或家里充电的有131辆。居民说不是不想下楼充，是楼下没地方充。</p>
+<h2>二、建棚装桩</h2>
+<p>街道协调辖区供电所和一家充电企业，利用两处闲置空地建了集中充电车棚，装了80个智能充电口，充满自动断电，每小时收费0.3元。</p>
+<h2>三、巡查劝导</h2>
+<p>车棚建好后，社区组织志愿者每晚巡楼，发现楼道停车的先劝导，再贴提醒单。三个月后，楼道停放和飞线充电基本清零。</p>
+</body></html>"#;
+
 /// A PDF with one empty page and no text (what a scan without OCR gives the text layer).
 const NO_TEXT_PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
 
@@ -485,6 +501,32 @@ fn pdfs_printed_from_a_report_and_a_compilation_import_like_their_sources() {
     }
     assert!(!body.contains("发布时间"), "the date line is not body text");
     assert!(anli(&f, &["check"]).status.success());
+
+    // A briefing: the name plate is the source, not the title; its numbered parts stay one case.
+    let briefing = to_pdf("briefing", BRIEFING_HTML);
+    let (o, v) = dry_run(&f, &[&briefing]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(v["cases"].as_array().unwrap().len(), 1, "{v:#}");
+    let c = &v["cases"][0];
+    assert_eq!(c["title"], "楼道里的电动车搬进了新车棚");
+    assert_eq!(c["year"], 2022);
+    assert!(
+        c["source"]
+            .as_str()
+            .unwrap_or("")
+            .contains("江汉区前进街道工作简报"),
+        "{c}"
+    );
+    let headings: Vec<&str> = c["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["heading"].as_str())
+        .collect();
+    assert!(
+        headings.ends_with(&["一、摸清底数", "二、建棚装桩", "三、巡查劝导"]),
+        "{headings:?}"
+    );
 
     // A compilation: split at its case headings like the Word file.
     let compilation = to_pdf("compilation", &compilation_html());

@@ -17,7 +17,7 @@
 
 use super::clean::tidy;
 use super::document::{Block, Document, PageInfo};
-use super::numbering::heading_rank;
+use super::numbering::{heading_rank, Rank};
 use super::split;
 
 /// A line this much taller than the body text is a heading.
@@ -219,26 +219,69 @@ pub fn document(lines: Vec<Line>, page_heights: &[f32]) -> Document {
     }
     flush(&mut para, &mut blocks);
 
-    // The headline: the first heading of the largest size near the start, else a short first
-    // paragraph (as in a paste).
-    let title = blocks.iter().take(6).find_map(|b| match b {
-        Block::Heading { level: 1, text, .. } if !is_section_name(text) => Some(text.clone()),
-        _ => None,
-    });
+    // The headline: the largest heading near the start that is not a masthead (a briefing's
+    // "某某街道工作简报", a document's "某某区人民政府办公室文件"), else a short first paragraph
+    // (as in a paste).
+    let title = blocks
+        .iter()
+        .take(8)
+        .filter_map(|b| match b {
+            Block::Heading {
+                level,
+                text,
+                numbered: false,
+            } if !is_section_name(text) && !is_masthead(text) => Some((*level, text)),
+            _ => None,
+        })
+        .min_by_key(|(level, _)| *level)
+        .map(|(_, text)| text.clone());
     let title = title.or_else(|| match blocks.first() {
         Some(Block::Para(t)) if t.chars().count() <= 60 && !t.ends_with(['。', '；', '，']) => {
             Some(t.clone())
         }
         _ => None,
     });
-    // Several cases in one file: split like a Word compilation.
-    let structured = split::split_document(&blocks, None).len() >= 2;
+    // Above the headline of a briefing: its name plate (the outlet) and the issue, office and
+    // date lines (read like a page's header lines; the page cleaner drops them from the body).
+    let mut info = PageInfo {
+        title,
+        ..PageInfo::default()
+    };
+    if let Some(at) = info.title.as_ref().and_then(|t| {
+        blocks
+            .iter()
+            .position(|b| matches!(b, Block::Heading { text, .. } if text == t))
+    }) {
+        for b in &blocks[..at] {
+            match b {
+                Block::Heading { text, .. }
+                    if is_masthead(text) && !text.contains('〔') && info.outlet.is_none() =>
+                {
+                    info.outlet = Some(text.clone());
+                }
+                Block::Para(text) | Block::Heading { text, .. } if text.chars().count() <= 60 => {
+                    info.header_lines.push(text.clone());
+                }
+                _ => {}
+            }
+        }
+    }
+    // Several cases in one file: split like a Word compilation — when at least two of the parts
+    // look like cases (a `案例三` heading, or sections of their own), not an article's 一、二、三.
+    let parts = split::split_document(&blocks, None);
+    let cases = parts
+        .iter()
+        .filter(|c| {
+            heading_rank(&c.title) == Some(Rank::Case)
+                || c.blocks
+                    .iter()
+                    .any(|b| matches!(b, Block::Heading { text, .. } if split::is_section(text)))
+        })
+        .count();
+    let structured = parts.len() >= 2 && cases >= 2;
     Document {
         blocks,
-        info: PageInfo {
-            title,
-            ..PageInfo::default()
-        },
+        info,
         structured,
     }
 }
@@ -246,6 +289,16 @@ pub fn document(lines: Vec<Line>, page_heights: &[f32]) -> Document {
 /// Join a wrapped line onto its paragraph: a space only between Latin letters or digits.
 fn push_line(para: &mut String, line: &str) {
     push_word(para, line);
+}
+
+/// The name plate of a briefing or an official document, set above its articles:
+/// `某某街道工作简报`, `某某区人民政府办公室文件`, a document number `某政办〔2023〕12号`, an
+/// issue `第5期`.
+fn is_masthead(text: &str) -> bool {
+    const PLATES: [&str; 7] = ["文件", "简报", "快报", "专报", "动态", "通讯", "工作信息"];
+    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let issue = t.starts_with('第') && t.ends_with('期') && t.chars().count() <= 12;
+    PLATES.iter().any(|p| t.ends_with(p)) || (t.contains('〔') && t.contains('〕')) || issue
 }
 
 fn is_section_name(text: &str) -> bool {
@@ -322,6 +375,46 @@ mod tests {
         for t in ["2023年", "3户", "第三章", "一、背景", ""] {
             assert!(!is_page_number(t), "{t}");
         }
+    }
+
+    #[test]
+    fn a_briefings_masthead_is_not_its_title() {
+        let body = 12.0;
+        let lines = vec![
+            line(0, 60.0, 540.0, 60.0, 36.0, "某某街道工作简报"),
+            line(0, 250.0, 300.0, 110.0, body, "第5期"),
+            line(
+                0,
+                60.0,
+                400.0,
+                130.0,
+                body,
+                "某某街道党工委办公室 2023年6月1日",
+            ),
+            line(0, 60.0, 500.0, 170.0, 22.0, "楼道里的电动车搬到了新车棚"),
+            line(
+                0,
+                84.0,
+                540.0,
+                210.0,
+                body,
+                "今年以来，社区把楼道里停放和充电的电动车",
+            ),
+            line(0, 60.0, 300.0, 226.0, body, "搬进了新建的车棚。"),
+        ];
+        let doc = document(lines, &[842.0]);
+        assert_eq!(
+            doc.info.title.as_deref(),
+            Some("楼道里的电动车搬到了新车棚")
+        );
+        assert_eq!(doc.info.outlet.as_deref(), Some("某某街道工作简报"));
+        assert_eq!(
+            doc.info.header_lines,
+            ["第5期", "某某街道党工委办公室 2023年6月1日"]
+        );
+        assert!(is_masthead("某某区人民政府办公室文件"));
+        assert!(is_masthead("某政办发〔2023〕12号"));
+        assert!(!is_masthead("老旧小区加装电梯的做法"));
     }
 
     #[test]
