@@ -3,7 +3,8 @@
 //! turns the lines into headings and paragraphs.
 //!
 //! A scanned PDF has no text layer and is refused. `pdftotext` runs on a private temporary copy,
-//! at most [`TIMEOUT`], its output capped.
+//! at most [`TIMEOUT`], with its memory, CPU time and file writes limited and its output
+//! capped.
 
 use std::io::Read;
 use std::path::Path;
@@ -54,15 +55,16 @@ fn pdftotext(path: &Path, bytes: &[u8]) -> Result<String, ImportError> {
         path: path.to_path_buf(),
         source: e,
     })?;
-    let mut child = match Command::new("pdftotext")
+    let mut command = Command::new("pdftotext");
+    command
         .args(["-bbox-layout", "-enc", "UTF-8", "-q"])
         .arg(&tmp.0)
         .arg("-")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-    {
+        .stderr(Stdio::null());
+    limit_child(&mut command);
+    let mut child = match command.spawn() {
         Ok(c) => c,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(unsupported(
@@ -118,6 +120,40 @@ fn pdftotext(path: &Path, bytes: &[u8]) -> Result<String, ImportError> {
     }
     String::from_utf8(out).map_err(|_| unsupported("pdftotext 的输出不是 UTF-8".to_string()))
 }
+
+/// The PDF comes from whoever uploaded it: `pdftotext` runs with at most [`CHILD_MEMORY`] of
+/// memory and [`TIMEOUT`] of CPU, and may not write files (its text goes to a pipe).
+#[cfg(unix)]
+fn limit_child(command: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    let cpu = TIMEOUT.as_secs() as libc::rlim_t;
+    // SAFETY: between fork and exec the closure only calls setrlimit, which is
+    // async-signal-safe, on the child's own limits; nothing is allocated.
+    unsafe {
+        command.pre_exec(move || {
+            let set = |resource, limit: libc::rlim_t| {
+                let r = libc::rlimit {
+                    rlim_cur: limit,
+                    rlim_max: limit,
+                };
+                if libc::setrlimit(resource, &r) == 0 {
+                    Ok(())
+                } else {
+                    Err(std::io::Error::last_os_error())
+                }
+            };
+            set(libc::RLIMIT_AS, CHILD_MEMORY as libc::rlim_t)?;
+            set(libc::RLIMIT_CPU, cpu)?;
+            set(libc::RLIMIT_FSIZE, 0)
+        });
+    }
+}
+
+#[cfg(not(unix))]
+fn limit_child(_: &mut Command) {}
+
+/// Most memory `pdftotext` may map.
+const CHILD_MEMORY: u64 = 2 * 1024 * 1024 * 1024;
 
 /// A temporary copy of the PDF, removed on drop.
 struct TempPdf(std::path::PathBuf);
