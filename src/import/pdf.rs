@@ -24,10 +24,12 @@ const MAX_OUTPUT: u64 = 256 * 1024 * 1024;
 
 /// Read a PDF file (`bytes`, named `path`) into a document.
 pub fn read(path: &Path, bytes: &[u8]) -> Result<Document, ImportError> {
-    if !bytes.starts_with(b"%PDF-") {
+    // Readers accept the header anywhere in the first kilobyte.
+    let head = &bytes[..bytes.len().min(1024)];
+    if !head.windows(5).any(|w| w == b"%PDF-") {
         return Err(ImportError::Unsupported {
             path: path.to_path_buf(),
-            message: "不是有效的 PDF 文件（文件开头不是 %PDF-）".to_string(),
+            message: "不是有效的 PDF 文件（开头没有 %PDF- 标记）".to_string(),
         });
     }
     let xml = pdftotext(path, bytes)?;

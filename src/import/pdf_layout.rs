@@ -91,10 +91,12 @@ fn furniture(lines: &[Line], page_heights: &[f32]) -> Vec<bool> {
     for l in lines.iter().filter(|l| margin(l)) {
         pages_of.entry(key(l)).or_default().insert(l.page);
     }
+    // A bare number is a page number only in the margins (in the text it may be a table cell).
+    let bare = |l: &Line| l.text.trim().chars().all(|c| c.is_ascii_digit());
     lines
         .iter()
         .map(|l| {
-            is_page_number(&l.text)
+            (is_page_number(&l.text) && (margin(l) || !bare(l)))
                 || (margin(l) && pages_of.get(&key(l)).is_some_and(|p| p.len() >= 2))
         })
         .collect()
@@ -469,6 +471,8 @@ mod tests {
                 body,
                 "采光时长，拿给一楼住户看，用了两个月。",
             ),
+            // A number standing alone in the text (a table cell) stays.
+            line(0, 60.0, 90.0, 320.0, body, "36"),
             line(0, 300.0, 310.0, 800.0, body, "- 1 -"),
             line(1, 60.0, 300.0, 30.0, body, "某某市社区治理简报"),
             line(1, 60.0, 100.0, 100.0, body, "做法"),
@@ -500,6 +504,7 @@ mod tests {
                 "背景",
                 "楼里住着三十六户，老人占了一半，上下楼很难。一楼住户担心采光和噪音，第一次征求意见没有通过。",
                 "社区请设计单位把电梯井挪开两米，又算了采光时长，拿给一楼住户看，用了两个月。",
+                "36",
                 "做法",
                 "1.一户一户谈，先谈通了二楼，再请二楼的住户去劝三楼。",
                 "一户一户谈，先谈通了二楼。",
