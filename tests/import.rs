@@ -395,6 +395,24 @@ fn a_word_compilation_gives_one_case_per_case_heading() {
         v["cases"][0]["source"],
         "《某某区社区治理案例汇编（2023年）》"
     );
+
+    // Saved as Word 97–2003 (.doc) and OpenDocument (.odt), the same compilation imports the
+    // same way: LibreOffice turns it into .docx first.
+    for (ext, filter) in [("doc", "doc:MS Word 97"), ("odt", "odt")] {
+        let o = soffice_convert(&soffice, &html, filter);
+        let made = work.path().join(format!("libreoffice.{ext}"));
+        assert!(
+            made.is_file(),
+            "LibreOffice made .{ext}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        // Named as people name their files (the import must not rely on the scratch name).
+        let named = work.path().join(format!("汇编.{ext}"));
+        std::fs::rename(&made, &named).unwrap();
+        let (o, v) = dry_run(&f, &[&named]);
+        assert!(o.status.success(), ".{ext}: {}", stderr(&o));
+        assert_eq!(outline_of(&v), want, ".{ext}");
+    }
 }
 
 /// A news report as a web page: headline, date and source line, lead, sections, paragraphs long
@@ -682,6 +700,7 @@ fn bad_inputs_are_refused_by_name_and_nothing_is_written() {
         (put("chrome.html", "<html><body><div class=\"nav\"><a href=\"/\">首页</a><a href=\"/a\">新闻</a></div><ul class=\"hot\"><li><a href=\"/x\">热点一</a></li></ul><div class=\"footer\">版权所有</div></body></html>".as_bytes()), "没有找到正文"),
         (put("report.pdf", b"%PDF-1.4 ..."), "PDF"),
         (put("renamed.pdf", &random), "不是有效的 PDF"),
+        (put("notes.doc", "只是改了扩展名的文字".as_bytes()), "不是有效的Word 97–2003 文档"),
     ];
     let good = fixture("paste-baoshan.txt");
     let mut args: Vec<String> = vec!["import".into(), "--json".into()];

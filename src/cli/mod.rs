@@ -106,13 +106,16 @@ enum Command {
     Serve(serve::ServeArgs),
     /// 检查案例文件是否合格，以及案例包里的案例是否都还在（不建索引）
     Check,
-    /// 导入案例：Word 案例汇编（.docx）、保存的网页（.html）、PDF 报告（.pdf）、复制的文字（.txt）
+    /// 导入案例：Word 案例汇编（.docx/.doc）、保存的网页（.html）、PDF 报告（.pdf）、复制的文字（.txt）
     ///
     /// 可以导入：
     ///   .docx        Word 或 WPS 文件。一个文件里有很多案例（案例汇编）时，按案例标题
     ///                （“标题 1/标题 2”样式、大纲级别，或“案例三”“一、”这样的编号）分成多个案例。
     ///   .html .htm   在浏览器里“另存为”的网页（新闻网站、政府网站、微信公众号文章），
     ///                只保留正文，去掉导航、分享按钮、“相关推荐”、评论、页脚等。GBK 编码的网页也能读。
+    ///   .doc .wps .odt .rtf
+    ///                旧版 Word、WPS 等文件：先用 LibreOffice 转成 .docx 再按上面的规则读
+    ///                （要装 LibreOffice；没装时请在 Word/WPS 里“另存为”.docx）。
     ///   .pdf         有文字层的 PDF（从 Word 或网页导出的报告、简报、案例汇编）。按字号认出标题，
     ///                把被换行打断的段落接起来，去掉页码和页眉页脚。需要 poppler 的 pdftotext
     ///                （Debian/Ubuntu：apt install poppler-utils）。扫描件没有文字，不能导入。

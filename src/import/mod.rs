@@ -3,7 +3,8 @@
 //! the corpus.
 //!
 //! - [`docx`], [`html`] (with `html_meta`), [`pdf`] (with `pdf_layout`), [`text`]: one reader
-//!   per format, each producing a [`Document`] (blocks in reading order and what the file says
+//!   per format ([`office`] turns .doc/.wps/.rtf/.odt into .docx with LibreOffice, [`external`]
+//!   runs the converters), each producing a [`Document`] (blocks in reading order and what the file says
 //!   about itself); [`encoding`] decodes pages and texts (UTF-8, GB18030/GBK);
 //! - [`clean`], [`page`]: text tidied for the analyzer, page chrome and spam removed;
 //! - [`numbering`], [`split`]: numbered headings, and where cases and sections start;
@@ -17,11 +18,13 @@ pub mod docx;
 pub mod draft;
 pub mod encoding;
 mod error;
+pub mod external;
 pub mod fields;
 pub mod html;
 mod html_meta;
 mod html_walk;
 pub mod numbering;
+pub mod office;
 pub mod page;
 pub mod pdf;
 mod pdf_layout;
@@ -57,6 +60,8 @@ pub enum Format {
     Markdown,
     /// Read through poppler's `pdftotext` (see [`pdf`]).
     Pdf,
+    /// .doc, .wps, .rtf, .odt: converted to .docx by LibreOffice (see [`office`]).
+    Office,
 }
 
 impl Format {
@@ -77,14 +82,12 @@ impl Format {
             "txt" | "text" => Ok(Format::Text),
             "md" | "markdown" => Ok(Format::Markdown),
             "pdf" => Ok(Format::Pdf),
-            "doc" | "wps" => Err(unsupported(
-                "旧版 Word/WPS 文件：请打开后“另存为”.docx 再导入",
-            )),
+            "doc" | "wps" | "rtf" | "odt" => Ok(Format::Office),
             "mht" | "mhtml" => Err(unsupported(
                 "请在浏览器里把网页“另存为”“网页，仅 HTML”（.html）再导入",
             )),
             _ => Err(unsupported(
-                "不认识的文件类型：可以导入 .docx、.html/.htm、.pdf、.txt、.md",
+                "不认识的文件类型：可以导入 .docx、.doc、.wps、.odt、.rtf、.html/.htm、.pdf、.txt、.md",
             )),
         }
     }
@@ -145,6 +148,14 @@ pub fn read_document(path: &Path, bytes: &[u8]) -> Result<(Format, Document), Im
         Format::Text => text::read(path, bytes, false)?,
         Format::Markdown => text::read(path, bytes, true)?,
         Format::Pdf => pdf::read(path, bytes)?,
+        Format::Office => {
+            let ext = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            office::read(path, &ext, bytes)?
+        }
     };
     if !doc.structured {
         page::clean(&mut doc);
@@ -184,7 +195,7 @@ pub fn import(
     if raws.is_empty() {
         let why = match format {
             Format::Html => "页面里只有导航、链接、推荐等网页框架，没有文章正文",
-            Format::Docx => "文档里没有文字（或只有标题）",
+            Format::Docx | Format::Office => "文档里没有文字（或只有标题）",
             Format::Pdf => "PDF 里只有标题、页码或页眉页脚，没有正文段落",
             _ => "没有正文段落",
         };

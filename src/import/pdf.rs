@@ -6,14 +6,14 @@
 //! at most [`TIMEOUT`], with its memory, CPU time and file writes limited and its output
 //! capped.
 
-use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use quick_xml::events::{BytesStart, Event};
 
 use super::document::Document;
+use super::external::{run, Limits, Ran, Scratch};
 use super::pdf_layout::{document, push_word, Line};
 use super::ImportError;
 
@@ -46,29 +46,30 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Document, ImportError> {
     Ok(document(lines, &page_heights))
 }
 
-/// Run `pdftotext -bbox-layout` on the bytes (through a private temporary file) and return
+/// Run `pdftotext -bbox-layout` on the bytes (through a private temporary copy) and return
 /// its XHTML.
 fn pdftotext(path: &Path, bytes: &[u8]) -> Result<String, ImportError> {
     let unsupported = |message: String| ImportError::Unsupported {
         path: path.to_path_buf(),
         message,
     };
-    let tmp = TempPdf::write(bytes).map_err(|e| ImportError::Read {
-        path: path.to_path_buf(),
-        source: e,
-    })?;
+    let io = |e: std::io::Error| unsupported(format!("无法运行 pdftotext：{e}"));
+    let scratch = Scratch::new().map_err(io)?;
+    let copy = scratch.write("input.pdf", bytes).map_err(io)?;
     let mut command = Command::new("pdftotext");
     command
         .args(["-bbox-layout", "-enc", "UTF-8", "-q"])
-        .arg(&tmp.0)
-        .arg("-")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
-    limit_child(&mut command);
-    let mut child = match command.spawn() {
-        Ok(c) => c,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        .arg(&copy)
+        .arg("-");
+    let limits = Limits {
+        time: TIMEOUT,
+        memory: Some(CHILD_MEMORY),
+        write_files: false,
+        output: MAX_OUTPUT,
+    };
+    let (status, out) = match run(&mut command, limits).map_err(io)? {
+        Ran::Exited(status, out) => (status, out),
+        Ran::Missing => {
             return Err(unsupported(
                 "导入 PDF 要用 poppler 的 pdftotext 程序，这台电脑上没有找到。\
                  请安装 poppler-utils（Debian/Ubuntu：sudo apt install poppler-utils；\
@@ -76,36 +77,13 @@ fn pdftotext(path: &Path, bytes: &[u8]) -> Result<String, ImportError> {
                     .to_string(),
             ))
         }
-        Err(e) => return Err(unsupported(format!("无法运行 pdftotext：{e}"))),
-    };
-    // Read the output on another thread while this one watches the clock.
-    let Some(stdout) = child.stdout.take() else {
-        return Err(unsupported("无法读取 pdftotext 的输出".to_string()));
-    };
-    let reader = std::thread::spawn(move || {
-        let mut out = Vec::new();
-        stdout.take(MAX_OUTPUT).read_to_end(&mut out).map(|_| out)
-    });
-    let started = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() > TIMEOUT => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(unsupported(format!(
-                    "pdftotext 读了 {} 秒还没读完，已停止（文件可能损坏）",
-                    TIMEOUT.as_secs()
-                )));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
-            Err(e) => return Err(unsupported(format!("无法运行 pdftotext：{e}"))),
+        Ran::TimedOut => {
+            return Err(unsupported(format!(
+                "pdftotext 读了 {} 秒还没读完，已停止（文件可能损坏）",
+                TIMEOUT.as_secs()
+            )))
         }
     };
-    let out = reader
-        .join()
-        .map_err(|_| unsupported("读取 pdftotext 的输出时出错".to_string()))?
-        .map_err(|e| unsupported(format!("读取 pdftotext 的输出时出错：{e}")))?;
     // pdftotext's exit codes: 1 the PDF could not be opened, 3 its permissions forbid copying.
     match status.code() {
         Some(0) => {}
@@ -123,74 +101,8 @@ fn pdftotext(path: &Path, bytes: &[u8]) -> Result<String, ImportError> {
     String::from_utf8(out).map_err(|_| unsupported("pdftotext 的输出不是 UTF-8".to_string()))
 }
 
-/// The PDF comes from whoever uploaded it: `pdftotext` runs with at most [`CHILD_MEMORY`] of
-/// memory and [`TIMEOUT`] of CPU, and may not write files (its text goes to a pipe).
-#[cfg(unix)]
-fn limit_child(command: &mut Command) {
-    use std::os::unix::process::CommandExt;
-    let cpu = TIMEOUT.as_secs() as libc::rlim_t;
-    // SAFETY: between fork and exec the closure only calls setrlimit, which is
-    // async-signal-safe, on the child's own limits; nothing is allocated.
-    unsafe {
-        command.pre_exec(move || {
-            let set = |resource, limit: libc::rlim_t| {
-                let r = libc::rlimit {
-                    rlim_cur: limit,
-                    rlim_max: limit,
-                };
-                if libc::setrlimit(resource, &r) == 0 {
-                    Ok(())
-                } else {
-                    Err(std::io::Error::last_os_error())
-                }
-            };
-            set(libc::RLIMIT_AS, CHILD_MEMORY as libc::rlim_t)?;
-            set(libc::RLIMIT_CPU, cpu)?;
-            set(libc::RLIMIT_FSIZE, 0)
-        });
-    }
-}
-
-#[cfg(not(unix))]
-fn limit_child(_: &mut Command) {}
-
 /// Most memory `pdftotext` may map.
 const CHILD_MEMORY: u64 = 2 * 1024 * 1024 * 1024;
-
-/// A temporary copy of the PDF, removed on drop.
-struct TempPdf(std::path::PathBuf);
-
-impl TempPdf {
-    fn write(bytes: &[u8]) -> std::io::Result<TempPdf> {
-        use std::io::Write;
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir();
-        loop {
-            let n = NEXT.fetch_add(1, Ordering::Relaxed);
-            let path = dir.join(format!("anli-import-{}-{n}.pdf", std::process::id()));
-            match std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-            {
-                Ok(mut f) => {
-                    let tmp = TempPdf(path);
-                    f.write_all(bytes)?;
-                    return Ok(tmp);
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(e),
-            }
-        }
-    }
-}
-
-impl Drop for TempPdf {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
 
 fn attr(e: &BytesStart<'_>, name: &[u8]) -> Option<f32> {
     e.attributes()

@@ -418,7 +418,7 @@ fn draft_id(_pairs: &Pairs, action: &str) -> String {
         .to_string()
 }
 
-/// `POST /cases/import`: a .docx/.html/.pdf/.txt upload through the importer; the drafts are shown
+/// `POST /cases/import`: a .docx/.doc/.html/.pdf/.txt upload through the importer; the drafts are shown
 /// as forms to review and save one by one. Nothing is written here.
 pub async fn upload(
     State(state): State<AppState>,
@@ -459,9 +459,11 @@ pub async fn upload(
         }
     }
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return Err(
-            ApiError::bad("bad_upload", "请选择一个 .docx、.html、.pdf 或 .txt 文件").into(),
-        );
+        return Err(ApiError::bad(
+            "bad_upload",
+            "请选择一个 Word（.docx、.doc）、WPS、网页（.html）、PDF 或 .txt 文件",
+        )
+        .into());
     };
     let s = state.clone();
     let drafts = blocking(move || -> Result<Vec<Draft>, ImportError> {
