@@ -409,7 +409,16 @@ async fn secretary_searches_filters_and_reads_cases_in_chromium() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let docx = docx.expect("the browser downloaded a .docx");
-    let doc = docx_rs::read_docx(&std::fs::read(&docx).unwrap()).expect("a Word document");
+    // The file can be seen while Chromium is still writing it: read until it is whole.
+    let mut doc = docx_rs::read_docx(&std::fs::read(&docx).unwrap());
+    for _ in 0..50 {
+        if doc.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        doc = docx_rs::read_docx(&std::fs::read(&docx).unwrap());
+    }
+    let doc = doc.expect("a Word document");
     let text: Vec<String> = doc
         .document
         .children
