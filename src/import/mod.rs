@@ -4,8 +4,8 @@
 //!
 //! - [`docx`], [`html`] (with `html_meta`), [`pdf`] (with `pdf_layout`), [`text`]: one reader
 //!   per format ([`office`] turns .doc/.wps/.rtf/.odt into .docx with LibreOffice, [`external`]
-//!   runs the converters), each producing a [`Document`] (blocks in reading order and what the file says
-//!   about itself); [`encoding`] decodes pages and texts (UTF-8, GB18030/GBK);
+//!   runs the converters), each producing a [`Document`] (blocks in reading order and what the
+//!   file says about itself); [`encoding`] decodes pages and texts (UTF-8, GB18030/GBK);
 //! - [`clean`], [`page`]: text tidied for the analyzer, page chrome and spam removed;
 //! - [`numbering`], [`split`]: numbered headings, and where cases and sections start;
 //! - [`fields`], [`region`], [`dates`], [`slug`]: filling the front matter;
@@ -67,11 +67,7 @@ pub enum Format {
 impl Format {
     /// The format of `path` by its extension; another kind of file is refused with what to do.
     pub fn of(path: &Path) -> Result<Format, ImportError> {
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("")
-            .to_ascii_lowercase();
+        let ext = extension(path);
         let unsupported = |message: &str| ImportError::Unsupported {
             path: path.to_path_buf(),
             message: message.to_string(),
@@ -91,6 +87,14 @@ impl Format {
             )),
         }
     }
+}
+
+/// The extension of `path`, lower case ("" without one).
+fn extension(path: &Path) -> String {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase()
 }
 
 /// Options of an import.
@@ -148,14 +152,7 @@ pub fn read_document(path: &Path, bytes: &[u8]) -> Result<(Format, Document), Im
         Format::Text => text::read(path, bytes, false)?,
         Format::Markdown => text::read(path, bytes, true)?,
         Format::Pdf => pdf::read(path, bytes)?,
-        Format::Office => {
-            let ext = path
-                .extension()
-                .and_then(|e| e.to_str())
-                .unwrap_or("")
-                .to_ascii_lowercase();
-            office::read(path, &ext, bytes)?
-        }
+        Format::Office => office::read(path, &extension(path), bytes)?,
     };
     if !doc.structured {
         page::clean(&mut doc);

@@ -192,7 +192,8 @@ pub fn document(lines: Vec<Line>, page_heights: &[f32]) -> Document {
             // full line; so does a short numbered line (一、基本情况).
             let text = l.text.trim();
             let short_line = l.x1 < right - body * 1.5;
-            let standalone = is_section_name(text) || (short_line && heading_rank(text).is_some());
+            let standalone =
+                split::is_section_line(text) || (short_line && heading_rank(text).is_some());
             let new_para = match prev {
                 None => true,
                 Some(p) if is_heading(p) => true,
@@ -212,7 +213,8 @@ pub fn document(lines: Vec<Line>, page_heights: &[f32]) -> Document {
             if new_para {
                 flush(&mut para, &mut blocks);
             }
-            push_line(&mut para, &l.text);
+            // A wrapped line joins its paragraph as a word would.
+            push_word(&mut para, &l.text);
             if standalone {
                 flush(&mut para, &mut blocks);
             }
@@ -232,7 +234,7 @@ pub fn document(lines: Vec<Line>, page_heights: &[f32]) -> Document {
                 level,
                 text,
                 numbered: false,
-            } if !is_section_name(text) && !is_masthead(text) => Some((*level, text)),
+            } if !split::is_section_line(text) && !is_masthead(text) => Some((*level, text)),
             _ => None,
         })
         .min_by_key(|(level, _)| *level)
@@ -288,11 +290,6 @@ pub fn document(lines: Vec<Line>, page_heights: &[f32]) -> Document {
     }
 }
 
-/// Join a wrapped line onto its paragraph: a space only between Latin letters or digits.
-fn push_line(para: &mut String, line: &str) {
-    push_word(para, line);
-}
-
 /// The name plate of a briefing or an official document, set above its articles:
 /// `某某街道工作简报`, `某某区人民政府办公室文件`, a document number `某政办〔2023〕12号`, an
 /// issue `第5期`.
@@ -303,14 +300,10 @@ fn is_masthead(text: &str) -> bool {
     PLATES.iter().any(|p| t.ends_with(p)) || (t.contains('〔') && t.contains('〕')) || issue
 }
 
-fn is_section_name(text: &str) -> bool {
-    split::is_section(text) && !text.ends_with(['。', '；', '，'])
-}
-
 /// A body-size paragraph: a short line naming a section (背景, 主要做法) or numbered like a
 /// heading (一、…) is a heading below the sized ones.
 fn paragraph_block(text: String, sized_levels: u8) -> Block {
-    if is_section_name(&text) {
+    if split::is_section_line(&text) {
         return Block::Heading {
             level: sized_levels + 1,
             text,

@@ -31,6 +31,11 @@ pub(super) fn is_section(text: &str) -> bool {
     SectionKind::classify(text) != SectionKind::Other && strip_numbering(text).chars().count() <= 12
 }
 
+/// A line of text that is a section heading (背景, 主要做法) rather than a sentence about one.
+pub(super) fn is_section_line(text: &str) -> bool {
+    is_section(text) && !text.ends_with(['。', '；', '，'])
+}
+
 /// Put styled and numbered headings on one scale: numbered ones below all styled ones.
 fn unify(blocks: &[Block]) -> Vec<Block> {
     let max_styled = blocks

@@ -63,13 +63,11 @@ pub fn read(path: &Path, bytes: &[u8], markdown: bool) -> Result<Document, Impor
                 numbered: false,
             },
             // A section name on a line of its own (背景, 主要做法) heads a section.
-            (None, None) if split::is_section(&text) && !text.ends_with(['。', '；', '，']) => {
-                Block::Heading {
-                    level: 2,
-                    text,
-                    numbered: false,
-                }
-            }
+            (None, None) if split::is_section_line(&text) => Block::Heading {
+                level: 2,
+                text,
+                numbered: false,
+            },
             (None, Some(rank)) => Block::Heading {
                 level: rank as u8,
                 text,
